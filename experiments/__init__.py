@@ -1,0 +1,1 @@
+"""Sweeps, aggregation and figure scripts (filled by the experiment-runner issue)."""

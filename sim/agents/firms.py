@@ -1,0 +1,272 @@
+"""AI firms: a vectorised population whose members are still Mesa agents.
+
+All firm state lives in NumPy arrays indexed by a *slot*; a :class:`Firm` agent is a thin view
+on its slot, so ``model.agents_by_type[Firm]`` and Mesa's tooling work while every per-step
+update is an array operation. A slot keeps its index for the firm's whole life; a firm that exits
+frees its slot for a later entrant, so no array is ever compacted and no agent re-indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from sim.agents.markets import choose_markets, compliance_costs, market_revenue
+
+
+@dataclass
+class Jurisdictions:
+    """What firms see of the states this quarter: arrays over states in model order."""
+
+    R: np.ndarray
+    F: np.ndarray
+    E: np.ndarray
+    market: np.ndarray  # USD bn / yr
+    investment: np.ndarray  # USD bn / yr, already scaled by attractiveness
+    access: np.ndarray  # effective compute access: imports plus domestic substitutes
+    talent: np.ndarray
+    ban: np.ndarray  # ban[j, h]: share of market j closed to firms from h
+    attract: np.ndarray  # entry attractiveness multiplier
+
+    @property
+    def stringency(self) -> np.ndarray:
+        """R*E: how much a market's rules bind in practice."""
+        return self.R * self.E
+
+
+class Firm(mesa.Agent):
+    """One AI firm. Its attributes are read from the population's arrays at ``slot``."""
+
+    def __init__(self, model: mesa.Model, slot: int) -> None:
+        super().__init__(model)
+        self.slot = slot
+
+    @property
+    def _pop(self) -> FirmPopulation:
+        return self.model.firms
+
+    @property
+    def home(self) -> str:
+        """Name of the firm's home state."""
+        return self.model.state_names[self._pop.home[self.slot]]
+
+    @property
+    def capability(self) -> float:
+        """Capability units (the US median firm starts near 1)."""
+        return float(self._pop.k[self.slot])
+
+    @property
+    def capital(self) -> float:
+        """Capital in USD bn."""
+        return float(self._pop.capital[self.slot])
+
+    @property
+    def safety(self) -> float:
+        """Safety effort in [0, 1]."""
+        return float(self._pop.safety[self.slot])
+
+    @property
+    def open_weights(self) -> bool:
+        """Whether the firm releases open weights."""
+        return bool(self._pop.open[self.slot])
+
+    @property
+    def markets(self) -> list[str]:
+        """Names of the markets the firm serves."""
+        return [self.model.state_names[j] for j in np.flatnonzero(self._pop.serve[self.slot])]
+
+
+_FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "compliance", "rd")
+
+
+class FirmPopulation:
+    """Array state and the quarterly update of all firms (MODEL.md §3, step 5)."""
+
+    def __init__(self, n_states: int, params, rng: np.random.Generator, capacity: int) -> None:
+        self.p = params
+        self.rng = rng
+        self.S = n_states
+        self.alive = np.zeros(capacity, bool)
+        self.home = np.zeros(capacity, np.int16)
+        for name in _FLOAT:
+            setattr(self, name, np.zeros(capacity))
+        self.open = np.zeros(capacity, bool)
+        self.divisible = np.zeros(capacity, bool)
+        self.serve = np.zeros((capacity, n_states), bool)
+        self.revenue_fj = np.zeros((capacity, n_states))
+        self.releases = np.zeros(capacity, np.int64)
+        self.incidents = np.zeros(capacity, np.int64)
+        self.agents: list[Firm | None] = [None] * capacity
+
+    # -- population bookkeeping -------------------------------------------------------------
+
+    @property
+    def n(self) -> int:
+        """Number of living firms."""
+        return int(self.alive.sum())
+
+    def _grow(self, need: int) -> None:
+        cap = len(self.alive)
+        new = max(cap * 2, cap + need)
+        for name, arr in vars(self).items():
+            if isinstance(arr, np.ndarray) and arr.shape[:1] == (cap,):
+                grown = np.zeros((new, *arr.shape[1:]), arr.dtype)
+                grown[:cap] = arr
+                setattr(self, name, grown)
+        self.agents.extend([None] * (new - cap))
+
+    def add(
+        self,
+        model: mesa.Model,
+        home: np.ndarray,
+        k: np.ndarray,
+        capital: np.ndarray,
+        open_share: np.ndarray,
+    ) -> np.ndarray:
+        """Create firms in free slots; returns their slots."""
+        n = len(home)
+        free = np.flatnonzero(~self.alive)
+        if len(free) < n:
+            self._grow(n - len(free))
+            free = np.flatnonzero(~self.alive)
+        slots = free[:n]
+        p, rng = self.p, self.rng
+        self.alive[slots] = True
+        self.home[slots] = home
+        self.k[slots] = k
+        self.capital[slots] = capital
+        self.talent[slots] = rng.lognormal(0.0, 0.3, n)
+        self.open[slots] = rng.random(n) < open_share[home]
+        self.divisible[slots] = rng.random(n) < p.divisible_share
+        self.safety_pref[slots] = np.clip(rng.normal(p.safety_pref_mean, 0.1, n), 0, 1)
+        self.safety[slots] = self.safety_pref[slots]
+        self.serve[slots] = False
+        self.serve[slots, home] = True
+        self.revenue_fj[slots] = 0.0
+        self.releases[slots] = 0
+        self.incidents[slots] = 0
+        for s in slots:  # one Mesa agent per entrant, not per firm per step
+            self.agents[s] = Firm(model, int(s))
+        return slots
+
+    def remove(self, slots: np.ndarray) -> None:
+        """Exit: free the slots and deregister the agents."""
+        for s in slots:
+            self.agents[s].remove()
+            self.agents[s] = None
+        self.alive[slots] = False
+        for name in ("k", "capital", "revenue", "compliance", "rd"):
+            getattr(self, name)[slots] = 0.0
+        self.serve[slots] = False
+        self.revenue_fj[slots] = 0.0
+
+    # -- the quarterly update -----------------------------------------------------------------
+
+    def step(self, model: mesa.Model, j: Jurisdictions) -> dict[str, np.ndarray]:
+        """Advance every firm one quarter; returns per-state tallies for the model."""
+        p, rng, a = self.p, self.rng, self.alive
+        home = self.home
+        ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
+
+        self.revenue_fj = market_revenue(self, ktheta, j)
+        self.revenue = self.revenue_fj.sum(axis=1)
+        self.compliance, sigma_max = compliance_costs(self, j)
+
+        # Investors back capability within each state's pool (USD bn per quarter).
+        pool = np.bincount(home[a], ktheta[a], self.S)
+        inflow = np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
+        self.rd = p.rd_share * self.capital
+        self.capital += p.margin * self.revenue + inflow - self.compliance - self.rd
+
+        # Capability: effective R&D is R&D spending times the compute the firm can actually buy.
+        effective = self.rd * j.access[home]
+        gain = (
+            p.productivity
+            * effective**p.rd_elasticity
+            * (j.talent[home] * self.talent) ** p.talent_elasticity
+            * (1.0 + p.facilitation_boost * j.F[home])
+        )
+        self.k = np.where(a, self.k * (1.0 - p.obsolescence) + gain, 0.0)
+
+        # Safety effort follows the strictest standard the firm applies (the Brussels effect):
+        # a non-divisible firm applies its strictest market's standard everywhere.
+        served_rev = np.maximum(self.revenue, 1e-12)
+        tailored = (self.revenue_fj * j.stringency[None, :]).sum(axis=1) / served_rev
+        standard = np.where(self.divisible, tailored, sigma_max)
+        target = np.maximum(self.safety_pref, standard)
+        self.safety += p.safety_adjust * (target - self.safety)
+
+        # Releases and incidents are Poisson counts; pre-launch review delays releases.
+        scale = np.where(a, self.k, 0.0)
+        rate_fm = p.fm_rate * scale**p.fm_elasticity * (1 - p.review_drag * j.stringency[home])
+        fm = rng.poisson(rate_fm)
+        inc = rng.poisson(self.incident_rates())
+        self.releases += fm
+        self.incidents += inc
+
+        entry_costs = choose_markets(self, j, rng, p.market_review)
+        self.capital -= entry_costs
+
+        tallies = self.tally(fm, inc)
+        tallies["exits"] = self._exit()
+        tallies["entries"] = self._enter(model, j)
+        return tallies
+
+    def incident_rates(self) -> np.ndarray:
+        """Expected incidents per quarter: capability raises exposure, safety effort lowers it,
+        open weights raise it (misuse of released weights)."""
+        p = self.p
+        return (
+            p.incident_rate
+            * np.where(self.alive, self.k, 0.0)
+            * (1 - self.safety)
+            * (1 + p.open_incident_risk * self.open)
+        )
+
+    def by_market(self, per_firm: np.ndarray) -> np.ndarray:
+        """Spread a per-firm quantity over the markets where its products are used, by revenue."""
+        where = self.revenue_fj / np.maximum(self.revenue, 1e-12)[:, None]
+        return np.where(self.alive, per_firm, 0) @ where
+
+    def tally(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-state sums of the living firms' outcomes this quarter."""
+        a, h, S = self.alive, self.home, self.S
+        exposure = np.zeros((S, S))
+        np.add.at(exposure, h[a], self.revenue_fj[a])
+        return {
+            "capability": np.bincount(h[a], self.k[a], S),
+            "firms": np.bincount(h[a], minlength=S),
+            "releases": np.bincount(h[a], fm[a], S),
+            "open_releases": np.bincount(h[a], (fm * self.open)[a], S),
+            "incidents": np.bincount(h[a], inc[a], S),
+            "incidents_in_market": self.by_market(inc),
+            "safety": np.bincount(h[a], self.safety[a], S),
+            "compliance": np.bincount(h[a], self.compliance[a], S),
+            "revenue_exposure": exposure,
+        }
+
+    def _exit(self) -> np.ndarray:
+        out = np.flatnonzero(self.alive & (self.capital < self.p.min_capital))
+        counts = np.bincount(self.home[out], minlength=self.S)
+        self.remove(out)
+        return counts
+
+    def _enter(self, model: mesa.Model, j: Jurisdictions) -> np.ndarray:
+        p, rng = self.p, self.rng
+        n_home = np.bincount(self.home[self.alive], minlength=self.S)
+        counts = rng.poisson(p.entry_rate * np.maximum(n_home, 1) * j.attract)
+        if counts.sum() == 0:
+            return counts
+        home = np.repeat(np.arange(self.S), counts)
+        medians = np.array(
+            [
+                np.median(self.k[self.alive & (self.home == h)]) if n_home[h] else model.scale[h]
+                for h in range(self.S)
+            ]
+        )
+        k = p.entry_capability * medians[home] * rng.lognormal(0.0, 0.5, len(home))
+        capital = p.entry_capital * (1.0 + j.F[home])
+        self.add(model, home, k, capital, model.open_share)
+        return counts

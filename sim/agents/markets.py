@@ -1,0 +1,99 @@
+"""How firms earn in, comply with, and choose the markets they serve (vectorised).
+
+Kept apart from ``firms.py`` because it is the one place where states' rules reach firms across
+borders: market shares with home bias and bans, compliance costs with the Brussels effect, and
+the entry/exit decision per market.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.agents.firms import FirmPopulation, Jurisdictions
+
+
+def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
+    """Competitive weight of every firm in every market if it served it: k^theta, home bias, bans."""
+    w = np.repeat(ktheta[:, None], pop.S, axis=1)
+    w[np.arange(len(w)), pop.home] *= pop.p.home_bias
+    w *= 1.0 - j.ban[:, pop.home].T
+    return w
+
+
+def market_revenue(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
+    """Quarterly revenue of each firm in each market it serves (USD bn): share times market."""
+    w = _weights(pop, ktheta, j) * pop.serve
+    denom = w.sum(axis=0)
+    return w / np.maximum(denom, 1e-12) * (j.market / 4.0)
+
+
+def _cost_per_unit(pop: FirmPopulation, revenue_fj: np.ndarray) -> np.ndarray:
+    """Compliance cost per market at stringency 1 (USD bn / quarter)."""
+    return pop.p.compliance_fixed + pop.p.compliance_variable * revenue_fj
+
+
+def compliance_costs(pop: FirmPopulation, j: Jurisdictions) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's compliance bill and the strictest stringency among its markets.
+
+    A divisible firm meets each market's own standard; a non-divisible one applies the strictest
+    standard of all its markets everywhere (the Brussels effect, Bradford 2020).
+    """
+    sigma = j.stringency
+    sigma_max = np.where(pop.serve, sigma[None, :], 0.0).max(axis=1)
+    applied = np.where(pop.divisible[:, None], sigma[None, :], sigma_max[:, None])
+    cost = (applied * _cost_per_unit(pop, pop.revenue_fj) * pop.serve).sum(axis=1)
+    return cost, sigma_max
+
+
+def choose_markets(
+    pop: FirmPopulation, j: Jurisdictions, rng: np.random.Generator, review_prob: float
+) -> np.ndarray:
+    """Firms under review enter markets worth more than their cost and leave those worth less.
+
+    The value of market m to firm f is margin x its revenue there minus compliance there, minus,
+    for a non-divisible firm, the extra cost that a stricter m imposes on all its other markets.
+    Returns the one-off entry costs paid (USD bn per firm).
+    """
+    p = pop.p
+    review = np.flatnonzero(pop.alive & (rng.random(len(pop.alive)) < review_prob))
+    entry_cost = np.zeros(len(pop.alive))
+    if len(review) == 0:
+        return entry_cost
+    serve = pop.serve[review]
+    home = pop.home[review]
+    rev_now = pop.revenue_fj[review]
+
+    # Revenue if served: own weight against the market's current total weight.
+    w_all = _weights(pop, np.where(pop.alive, pop.k, 0.0) ** p.share_exponent, j)
+    total = (w_all * pop.serve).sum(axis=0)
+    w = w_all[review]
+    others = total[None, :] - w * serve
+    rev_if = w / np.maximum(others + w, 1e-12) * (j.market / 4.0)
+
+    sigma = j.stringency
+    unit = _cost_per_unit(pop, rev_if)
+    served_sigma = np.where(serve, sigma[None, :], -np.inf)
+    order = np.sort(served_sigma, axis=1)
+    top1, top2 = order[:, -1], np.maximum(order[:, -2], 0.0) if pop.S > 1 else 0.0
+    is_top = serve & (served_sigma == top1[:, None])
+    without = np.where(is_top, top2[:, None], top1[:, None])
+    with_m = np.maximum(without, sigma[None, :])
+    other_units = (_cost_per_unit(pop, rev_now) * serve).sum(axis=1)[:, None] - unit * serve
+    nondiv = ~pop.divisible[review][:, None]
+    own = np.where(nondiv, with_m, sigma[None, :]) * unit
+    spill = np.where(nondiv, (with_m - without) * other_units, 0.0)
+    value = p.margin * rev_if - own - spill
+
+    # Enter only if four quarters of value cover the entry cost; leave when value turns negative.
+    enter = ~serve & (4.0 * value > p.market_entry_cost)
+    stay = serve & (value >= 0.0)
+    new = enter | stay
+    new[np.arange(len(review)), home] = True
+    new &= j.ban[:, home].T < 1.0
+    new[np.arange(len(review)), home] = True
+    pop.serve[review] = new
+    entry_cost[review] = (new & ~serve).sum(axis=1) * p.market_entry_cost
+    return entry_cost

@@ -1,0 +1,164 @@
+"""States: national regulatory stance answering technological, regulatory and incident pressure.
+
+A state's stance is restrictiveness ``R``, facilitation ``F`` and enforcement ``E`` (each 0-1).
+Each quarter it reads three pressures, sets a target stance from its *anchor* (the politically
+chosen position, moved by laws and events) plus its answers to the pressures, closes part of the
+gap, and learns from successful, trusted, aligned peers (docs/ODD.md, "National policy").
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+import numpy as np
+
+from sim.config import POLES
+
+
+def _clip01(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+class State(mesa.Agent):
+    """One jurisdiction (a country or a bloc) with its stance, economy and geopolitics."""
+
+    def __init__(self, model: mesa.Model, name: str, index: int, cfg) -> None:
+        super().__init__(model)
+        self.name = name
+        self.index = index
+        self.label = cfg.label
+        self.pole = cfg.pole
+        self.governance = cfg.governance
+        self.mode = cfg.mode
+        self.R, self.F, self.E = float(cfg.R), float(cfg.F), float(cfg.E)
+        self.anchor = {"R": self.R, "F": self.F, "E": self.E}
+        self.gdp = float(cfg.gdp)
+        self.ai_market = float(cfg.ai_market)
+        self.ai_investment = float(cfg.ai_investment)
+        self.compute_access = float(cfg.compute_access)
+        self.access_target = self.compute_access
+        self.chips = float(cfg.chips)
+        self.chip_investment = 0.0
+        self.talent = float(cfg.talent)
+        align = np.array([float(cfg.alignment[p]) for p in POLES])
+        self.alignment = align / align.sum() if align.sum() > 0 else np.full(3, 1 / 3)
+        # Outcomes written by the model after the firms' step.
+        self.capability = 0.0
+        self.firms = 0
+        self.foundation_models = 0
+        self.releases = 0
+        self.incidents = 0
+        self.capability_history: deque[float] = deque(maxlen=5)
+        self.incident_history: deque[float] = deque(maxlen=4)
+        self.mean_safety = float("nan")
+        self.TP = self.RP = self.IP = 0.0
+
+    @property
+    def stringency(self) -> float:
+        """R*E: the binding force of the rules as applied."""
+        return self.R * self.E
+
+    @property
+    def alignment_us(self) -> float:
+        """Weight of the US pole in the state's alignment."""
+        return float(self.alignment[0])
+
+    @property
+    def effective_access(self) -> float:
+        """Compute reachable through imports plus domestic chips replacing denied imports."""
+        sub = self.model.cfg.policy.chip_substitution
+        return self.compute_access + (1.0 - self.compute_access) * sub * self.chips
+
+    @property
+    def growth(self) -> float:
+        """Capability growth over the last four quarters (share)."""
+        h = self.capability_history
+        return h[-1] / h[0] - 1.0 if len(h) > 1 and h[0] > 0 else 0.0
+
+    # -- pressures ----------------------------------------------------------------------------
+
+    def read_pressures(
+        self, capability: np.ndarray, stringency: np.ndarray, exposure: np.ndarray
+    ) -> None:
+        """Technological (TP), regulatory (RP) and incident (IP) pressure, each in [0, 1].
+
+        Args:
+            capability: national capability of every state.
+            stringency: R*E of every state.
+            exposure: this state's firms' revenue by market (USD bn / quarter).
+        """
+        pol = self.model.cfg.policy
+        self.TP = 1.0 - capability[self.index] / max(capability.max(), 1e-12)
+        weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
+        self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
+        self.IP = 1.0 - np.exp(-sum(self.incident_history) / pol.incident_scale)
+
+    def pressure_response(self) -> dict[str, float]:
+        """How far the pressures move the target stance from the anchor."""
+        pol = self.model.cfg.policy
+        tp = pol.tp_response * self.TP
+        if self.governance == "single_track":
+            # A centre holding restrictive power damps the facilitation it lets through (Ma 2024).
+            tp *= 1.0 - pol.single_track_damping * self.R
+        return {
+            "R": pol.rp_response * self.RP + pol.ip_response * self.IP,
+            "F": tp,
+            "E": pol.ip_enforcement * self.IP,
+        }
+
+    def settle_anchor(self) -> None:
+        """Read the initial stance as the equilibrium answer to the initial pressures."""
+        for key, shift in self.pressure_response().items():
+            self.anchor[key] -= shift
+
+    # -- stance update -------------------------------------------------------------------------
+
+    def update_stance(self, peer_pull: dict[str, float]) -> None:
+        """Close part of the gap to the target stance and add the peers' pull."""
+        pol = self.model.cfg.policy
+        response = self.pressure_response()
+        for key in ("R", "F", "E"):
+            target = _clip01(self.anchor[key] + response[key])
+            now = getattr(self, key)
+            setattr(self, key, _clip01(now + pol.speed * (target - now) + peer_pull[key]))
+
+    def update_chips(self) -> None:
+        """Compute access drifts to the export-control target; domestic chips grow with investment.
+
+        Investment rises with facilitation and with the share of compute that controls deny.
+        """
+        pol = self.model.cfg.policy
+        self.compute_access += pol.access_adjust * (self.access_target - self.compute_access)
+        denied = 1.0 - self.compute_access
+        self.chip_investment = (
+            pol.chip_investment_base
+            * self.ai_market
+            / 4.0
+            * self.F
+            * (1.0 + pol.chip_investment_gap * denied)
+        )
+        self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
+
+
+def peer_pull(states: list[State], trust: np.ndarray, rate: float) -> list[dict[str, float]]:
+    """Policy learning: each state moves towards peers that grow faster than the average,
+    weighted by its trust in them and their alignment similarity (lesson-drawing).
+
+    Returns, per state, the change of R, F and E this quarter.
+    """
+    growth = np.array([s.growth for s in states])
+    success = 1.0 - np.exp(-np.maximum(0.0, growth - growth.mean()) / 0.05)
+    base = trust * alignment_similarity(states)
+    np.fill_diagonal(base, 0.0)
+    weights = base * success[None, :] / np.maximum(base.sum(axis=1, keepdims=True), 1e-12)
+    stance = np.array([[s.R, s.F, s.E] for s in states])
+    pull = rate * (weights @ stance - weights.sum(axis=1, keepdims=True) * stance)
+    return [dict(zip("RFE", row, strict=True)) for row in pull]
+
+
+def alignment_similarity(states: list[State]) -> np.ndarray:
+    """Cosine similarity of the states' pole alignments."""
+    align = np.array([s.alignment for s in states])
+    norm = np.linalg.norm(align, axis=1)
+    return (align @ align.T) / np.outer(norm, norm)

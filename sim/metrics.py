@@ -1,0 +1,157 @@
+"""Named reporters for Mesa's DataCollector (no lambdas, so runs pickle for batch_run).
+
+Model-level reporters give one row per step (``model.parquet``); state reporters give one row
+per step and state (``states.parquet``). Shares "by pole" sum the states whose ``pole`` is that
+pole; foundation-model shares are over the trailing four quarters, like the annual counts of the
+stylised facts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.config import POLES
+
+if TYPE_CHECKING:
+    from sim.model import RegulatoryCompetition
+
+
+def _pole_share(model: RegulatoryCompetition, values: np.ndarray, pole: str) -> float:
+    total = values.sum()
+    return float(values[model.pole_index[pole]].sum() / total) if total > 0 else float("nan")
+
+
+def year(model: RegulatoryCompetition) -> int:
+    """Calendar year of the quarter that has just ended (step 0: the start)."""
+    return model.calendar(model.steps)[0]
+
+
+def quarter(model: RegulatoryCompetition) -> int:
+    """Quarter (1-4) that has just ended; step 0 reports the starting quarter."""
+    return model.calendar(model.steps)[1]
+
+
+def time(model: RegulatoryCompetition) -> float:
+    """Decimal years at the end of the step (step 0: the start, e.g. 2025.0)."""
+    y0, q0 = model.start
+    return y0 + (q0 - 1) / 4 + model.steps / 4
+
+
+def capability(model: RegulatoryCompetition) -> np.ndarray:
+    """National capability of every state (capability units)."""
+    return np.array([s.capability for s in model.states])
+
+
+def trailing_releases(model: RegulatoryCompetition) -> np.ndarray:
+    """Foundation models released by each state's firms over the last four quarters."""
+    return np.sum(model.release_history, axis=0) if model.release_history else np.zeros(model.S)
+
+
+def fragmentation(model: RegulatoryCompetition) -> float:
+    """Market-weighted dispersion of stances (R, F, E), scaled to [0, 1].
+
+    sqrt of the market-weighted variance averaged over R, F and E, times 2 (the largest standard
+    deviation of a variable in [0, 1] is 0.5).
+    """
+    w = np.array([s.ai_market for s in model.states])
+    w = w / w.sum()
+    x = np.array([[s.R, s.F, s.E] for s in model.states])
+    mean = w @ x
+    return float(2.0 * np.sqrt((w @ (x - mean) ** 2).mean()))
+
+
+def incidents(model: RegulatoryCompetition) -> int:
+    """Incidents caused by all firms in the quarter."""
+    return int(sum(s.incidents for s in model.states))
+
+
+def foundation_models(model: RegulatoryCompetition) -> int:
+    """Foundation models released in the quarter."""
+    return int(sum(s.releases for s in model.states))
+
+
+def open_model_share(model: RegulatoryCompetition) -> float:
+    """Share of the last four quarters' foundation models released with open weights."""
+    total = np.sum(model.release_history)
+    return float(np.sum(model.open_release_history) / total) if total > 0 else float("nan")
+
+
+def firms(model: RegulatoryCompetition) -> int:
+    """Living firms."""
+    return model.firms.n
+
+
+def entries(model: RegulatoryCompetition) -> int:
+    """Firms that entered in the quarter."""
+    return int(model.last_tallies["entries"].sum())
+
+
+def exits(model: RegulatoryCompetition) -> int:
+    """Firms that exited in the quarter."""
+    return int(model.last_tallies["exits"].sum())
+
+
+def mean_safety(model: RegulatoryCompetition) -> float:
+    """Mean safety effort of living firms."""
+    pop = model.firms
+    return float(pop.safety[pop.alive].mean()) if pop.n else float("nan")
+
+
+def _pole_reporter(kind: str, pole: str):
+    source = capability if kind == "capability" else trailing_releases
+
+    def report(model: RegulatoryCompetition) -> float:
+        return _pole_share(model, source(model), pole)
+
+    report.__name__ = f"{kind}_share_{pole}"
+    report.__qualname__ = report.__name__
+    report.__doc__ = f"Share of world {kind.replace('_', ' ')} held by the {pole} pole."
+    return report
+
+
+for _kind in ("capability", "foundation_model"):
+    for _pole in POLES:
+        _fn = _pole_reporter(_kind, _pole)
+        globals()[_fn.__name__] = _fn
+
+MODEL_REPORTERS = {
+    "year": year,
+    "quarter": quarter,
+    "time": time,
+    **{
+        f"{k}_share_{p}": globals()[f"{k}_share_{p}"]
+        for k in ("capability", "foundation_model")
+        for p in POLES
+    },
+    "fragmentation": fragmentation,
+    "incidents": incidents,
+    "foundation_models": foundation_models,
+    "open_model_share": open_model_share,
+    "firms": firms,
+    "entries": entries,
+    "exits": exits,
+    "mean_safety": mean_safety,
+}
+
+STATE_REPORTERS = {
+    "state": "name",
+    "pole": "pole",
+    "R": "R",
+    "F": "F",
+    "E": "E",
+    "capability": "capability",
+    "firms": "firms",
+    "foundation_models": "releases",
+    "foundation_models_total": "foundation_models",
+    "incidents": "incidents",
+    "compute_access": "compute_access",
+    "chips": "chips",
+    "chip_investment": "chip_investment",
+    "alignment_us": "alignment_us",
+    "safety": "mean_safety",
+    "TP": "TP",
+    "RP": "RP",
+    "IP": "IP",
+}

@@ -1,0 +1,253 @@
+"""The Mesa model: construction of the world, the explicit quarterly activation order, data.
+
+One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`:
+
+1. scheduled geopolitical events;
+2. states: compute access and chips, pressures, policy learning, stance;
+3. (local governments compete: the dual-track issue adds them here);
+4. (central regulators codify local instruments: same);
+5. firms, vectorised: revenue, compliance, R&D, capability, safety, releases, incidents,
+   market choice, exit and entry;
+6. (institutions such as WAICO: the WAICO issue adds them here);
+7. data collection.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+from omegaconf import DictConfig
+
+from sim import events
+from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
+from sim.agents.markets import choose_markets, market_revenue
+from sim.agents.state import State, alignment_similarity, peer_pull
+from sim.compose import compose_config
+from sim.config import POLES
+from sim.metrics import MODEL_REPORTERS, STATE_REPORTERS
+from sim.validate import parse_quarter
+
+
+def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` (Hamilton's method)."""
+    quota = weights / weights.sum() * total
+    counts = np.floor(quota).astype(int)
+    order = np.argsort(-(quota - counts), kind="stable")
+    counts[order[: total - counts.sum()]] += 1
+    return counts
+
+
+class RegulatoryCompetition(mesa.Model):
+    """Regulatory competition in AI governance among states and their firms.
+
+    Args:
+        seed: master seed. ``None`` takes the config's ``seed`` (42 unless overridden); a config
+            seed of ``null`` draws fresh entropy, recorded in ``model.seed``.
+        scenario: a name from ``configs/scenario/``.
+        config: an already composed config (the Hydra app passes its own); skips composition.
+        **overrides: dotted config keys, e.g. ``**{"states.china.E": 0.3, "steps": 8}``.
+
+    Raises:
+        sim.validate.ConfigError: a one-line explanation of a bad scenario, key, type or value.
+    """
+
+    def __init__(
+        self,
+        seed: int | None = None,
+        scenario: str = "baseline",
+        config: DictConfig | None = None,
+        **overrides: Any,
+    ) -> None:
+        cfg = config if config is not None else compose_config(scenario, _flatten(overrides))
+        if seed is None:
+            seed = cfg.seed
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+        seed = int(seed)
+        super().__init__(seed=seed)
+        self.seed, self.scenario, self.cfg = seed, scenario, cfg
+        init_rng, firm_rng = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
+        )
+        self.start = parse_quarter(cfg.start, "start")
+
+        self.states = [State(self, name, i, st) for i, (name, st) in enumerate(cfg.states.items())]
+        self.state_names = [s.name for s in self.states]
+        self._by_name = {s.name: s for s in self.states}
+        self.S = len(self.states)
+        self.pole_index = {p: [s.index for s in self.states if s.pole == p] for p in POLES}
+        self.trust = self._initial_trust()
+        self.ban = np.zeros((self.S, self.S))
+        self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
+        self.open_share = np.array([float(st.open_share) for st in cfg.states.values()])
+        self._initial_conditions = self._conditions()
+        self.schedule = events.build_schedule(cfg.events, cfg.start)
+        self.event_log: list[tuple[int, str]] = []
+        self.release_history: deque[np.ndarray] = deque(maxlen=4)
+        self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
+
+        self.firms = FirmPopulation(self.S, cfg.firms, firm_rng, capacity=cfg.firms.n_initial)
+        self._populate(init_rng)
+        self._settle()
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, agenttype_reporters={State: STATE_REPORTERS}
+        )
+        self.datacollector.collect(self)
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _initial_trust(self) -> np.ndarray:
+        trust = alignment_similarity(self.states)
+        for i, st in enumerate(self.cfg.states.values()):
+            for other, value in st.trust.items():
+                trust[i, self._by_name[other].index] = value
+        np.fill_diagonal(trust, 1.0)
+        return trust
+
+    def _populate(self, rng: np.random.Generator) -> None:
+        """Initial firms: counts by firm_weight, log-normal capability around each state's scale,
+        markets chosen with full information, capital at its steady state."""
+        p = self.cfg.firms
+        weights = np.array([float(st.firm_weight) for st in self.cfg.states.values()])
+        counts = _largest_remainder(weights, p.n_initial)
+        home = np.repeat(np.arange(self.S), counts)
+        k = self.scale[home] * rng.lognormal(0.0, p.capability_sigma, len(home))
+        pop = self.firms
+        pop.add(self, home, k, np.full(len(home), p.entry_capital), self.open_share)
+        j = self.jurisdictions()
+        ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
+        for _ in range(3):  # let market choices settle before the first quarter
+            pop.revenue_fj = market_revenue(pop, ktheta, j)
+            choose_markets(pop, j, rng, review_prob=1.0)
+        pop.revenue_fj = market_revenue(pop, ktheta, j)
+        pop.revenue = pop.revenue_fj.sum(axis=1)
+        pool = np.bincount(home, ktheta[: len(home)], self.S)
+        inflow = j.investment[home] / 4 * ktheta[: len(home)] / pool[home]
+        steady = (p.margin * pop.revenue[: len(home)] + inflow) / max(p.rd_share, 1e-9)
+        pop.capital[: len(home)] = np.maximum(steady, 2 * p.min_capital)
+        zero = np.zeros(len(pop.alive), np.int64)
+        self._record({**pop.tally(zero, zero), "entries": zero[:0], "exits": zero[:0]})
+
+    def _settle(self) -> None:
+        """Read the initial stances as the states' answer to the initial pressures, so that the
+        baseline moves only when pressures change. A year of expected incidents seeds the
+        incident memory."""
+        per_market = self.firms.by_market(self.firms.incident_rates())
+        capability = np.array([s.capability for s in self.states])
+        stringency = np.array([s.stringency for s in self.states])
+        for s in self.states:
+            s.incident_history.extend([float(per_market[s.index])] * 4)
+            s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
+            s.settle_anchor()
+
+    # -- views used by the agents ----------------------------------------------------------
+
+    def state(self, name: str) -> State:
+        """The State agent called ``name``."""
+        return self._by_name[name]
+
+    def _conditions(self) -> np.ndarray:
+        return np.array([[s.F, s.stringency] for s in self.states])
+
+    def jurisdictions(self) -> Jurisdictions:
+        """Arrays over states that the firms' vectorised update reads."""
+        p = self.cfg.firms
+        change = self._conditions() - self._initial_conditions
+        attract = np.exp(
+            p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
+        )
+        arr = lambda attr: np.array([getattr(s, attr) for s in self.states])  # noqa: E731
+        return Jurisdictions(
+            R=arr("R"),
+            F=arr("F"),
+            E=arr("E"),
+            market=arr("ai_market"),
+            investment=(arr("ai_investment") + p.subsidy_rate * arr("F") * arr("gdp") * 1000)
+            * attract,
+            access=arr("effective_access"),
+            talent=arr("talent"),
+            ban=self.ban,
+            attract=attract,
+        )
+
+    def calendar(self, steps_done: int) -> tuple[int, int]:
+        """(year, quarter) of the quarter ending after ``steps_done`` steps (0: the start)."""
+        y0, q0 = self.start
+        idx = (q0 - 1) + max(steps_done - 1, 0)
+        return y0 + idx // 4, idx % 4 + 1
+
+    # -- the quarter ---------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One quarter, in the order given in the module docstring."""
+        quarter = self.steps - 1
+        for name in events.apply_due(self, quarter):
+            self.event_log.append((quarter, name))
+
+        capability = np.array([s.capability for s in self.states])
+        stringency = np.array([s.stringency for s in self.states])
+        pulls = peer_pull(self.states, self.trust, self.cfg.policy.learning_rate)
+        for s, pull in zip(self.states, pulls, strict=True):
+            s.update_chips()
+            s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
+            s.update_stance(pull)
+
+        self._record(self.firms.step(self, self.jurisdictions()))
+        self.datacollector.collect(self)
+        if self.steps >= self.cfg.steps:
+            self.running = False
+
+    def _record(self, tallies: dict[str, np.ndarray]) -> None:
+        """Write the firms' per-state tallies into the State agents."""
+        self.last_tallies = tallies
+        self.release_history.append(tallies["releases"])
+        self.open_release_history.append(tallies["open_releases"])
+        for s in self.states:
+            i = s.index
+            s.capability = float(tallies["capability"][i])
+            s.firms = int(tallies["firms"][i])
+            s.releases = int(tallies["releases"][i])
+            s.foundation_models += s.releases
+            s.incidents = int(tallies["incidents"][i])
+            s.incident_history.append(float(tallies["incidents_in_market"][i]))
+            s.capability_history.append(s.capability)
+            s.mean_safety = float(tallies["safety"][i] / s.firms) if s.firms else float("nan")
+
+    def run(self, steps: int | None = None) -> RegulatoryCompetition:
+        """Run ``steps`` quarters (default: the config's horizon); returns the model."""
+        for _ in range(self.cfg.steps if steps is None else steps):
+            self.step()
+        return self
+
+    # -- tidy outputs -----------------------------------------------------------------------------
+
+    def model_frame(self):
+        """One row per step: the model-level metrics (``model.parquet``)."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(names="step")
+        return df
+
+    def states_frame(self):
+        """One row per step and state (``states.parquet``)."""
+        df = self.datacollector.get_agenttype_vars_dataframe(State).reset_index()
+        return df.rename(columns={"Step": "step"}).drop(columns=["AgentID"])
+
+    @property
+    def firm_agents(self) -> list[Firm]:
+        """The living Firm agents (a list, for O(1) indexing)."""
+        return [a for a in self.firms.agents if a is not None]
+
+
+def _flatten(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Accept both ``{"states.china.E": 0.3}`` and nested ``{"states": {"china": {"E": 0.3}}}``."""
+    flat: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and value:
+            flat.update({f"{key}.{k}": v for k, v in _flatten(value).items()})
+        else:
+            flat[key] = value
+    return flat

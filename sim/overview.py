@@ -1,0 +1,107 @@
+"""The overview figure of one run: who leads, how the rules move, what controls do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+POLE_COLOURS = {"us": "#1f4e9c", "eu": "#d4a017", "china": "#c0392b"}
+MAIN_STATES = ("us", "eu", "china", "uk", "japan", "south_korea", "singapore", "india")
+STATE_COLOURS = {
+    **POLE_COLOURS,
+    "uk": "#7f7f7f",
+    "japan": "#8e44ad",
+    "south_korea": "#16a085",
+    "singapore": "#e67e22",
+    "india": "#2ecc71",
+}
+
+
+def _state_lines(ax, states: pd.DataFrame, column: str, title: str) -> None:
+    for name in MAIN_STATES:
+        s = states[states.state == name]
+        if len(s):
+            ax.plot(
+                s.time,
+                s[column],
+                label=name,
+                color=STATE_COLOURS[name],
+                lw=2.2 if name in POLE_COLOURS else 1.2,
+            )
+    ax.set_title(title)
+    ax.set_ylim(0, 1)
+
+
+def draw_overview(frame: pd.DataFrame, states: pd.DataFrame, path: Path, model=None) -> None:
+    """Six panels: capability and foundation-model shares by pole, R and F of the main states,
+    China's compute access and domestic chips, and fragmentation with incidents."""
+    states = states.merge(frame[["step", "time"]], on="step")
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
+    for pole, colour in POLE_COLOURS.items():
+        axes[0, 0].plot(
+            frame.time, frame[f"capability_share_{pole}"], color=colour, lw=2, label=pole
+        )
+        axes[0, 1].plot(
+            frame.time, frame[f"foundation_model_share_{pole}"], color=colour, lw=2, label=pole
+        )
+    axes[0, 0].set_title("Capability share by pole")
+    axes[0, 1].set_title("Foundation-model share by pole (trailing year)")
+    axes[0, 1].axhline(0.73, color=POLE_COLOURS["us"], ls=":", lw=1)
+    axes[0, 1].axhline(0.13, color=POLE_COLOURS["china"], ls=":", lw=1)
+    axes[0, 1].text(frame.time.iloc[-1], 0.745, "2023: US 73%", ha="right", fontsize=8)
+    axes[0, 1].text(frame.time.iloc[-1], 0.145, "2023: China 13%", ha="right", fontsize=8)
+    for ax in axes[0, :2]:
+        ax.set_ylim(0, 1)
+        ax.legend(loc="center right", fontsize=8)
+    _state_lines(axes[1, 0], states, "R", "Restrictiveness R")
+    _state_lines(axes[1, 1], states, "F", "Facilitation F")
+    axes[1, 1].legend(fontsize=7, ncol=2, loc="lower right")
+
+    china = states[states.state == "china"]
+    ax = axes[0, 2]
+    if len(china):
+        ax.plot(china.time, china.compute_access, color="#c0392b", lw=2, label="compute access")
+        ax.plot(
+            china.time,
+            china.chips,
+            color="#c0392b",
+            ls="--",
+            lw=2,
+            label="domestic chip capability",
+        )
+    ax.set_ylim(0, 1)
+    ax.set_title("China: export controls and domestic chips")
+    ax.legend(fontsize=8)
+
+    ax = axes[1, 2]
+    ax.plot(frame.time, frame.fragmentation, color="black", lw=2, label="fragmentation")
+    ax.set_ylim(0, max(0.6, frame.fragmentation.max() * 1.1))
+    ax.set_title("Fragmentation of stances; incidents")
+    twin = ax.twinx()
+    twin.bar(
+        frame.time,
+        frame.incidents,
+        width=0.2,
+        color="#999999",
+        alpha=0.5,
+        label="incidents / quarter",
+    )
+    twin.set_ylabel("incidents per quarter")
+    ax.legend(loc="upper left", fontsize=8)
+    twin.legend(loc="upper right", fontsize=8)
+    for ax in axes.flat:
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+    if model is not None:
+        fig.suptitle(
+            f"Regulatory competition in AI governance: scenario '{model.scenario}', "
+            f"seed {model.seed}",
+            fontsize=13,
+        )
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)

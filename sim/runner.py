@@ -1,0 +1,175 @@
+"""Run a model and write its outputs: tidy tables, a summary with provenance, the overview figure.
+
+All file I/O of a single run lives here (the model itself never touches files). Every file is
+written to a temporary name in the same folder and renamed into place, so a reader never sees a
+half-written result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.config import POLES
+from sim.model import RegulatoryCompetition
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def git_revision() -> str | None:
+    """The source tree's git revision, with ``-dirty`` when it has uncommitted changes."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{rev}-dirty" if dirty else rev
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then rename the finished file to ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def first_year_shares(states: pd.DataFrame) -> dict[str, float]:
+    """Foundation-model shares by pole over the first four simulated quarters."""
+    year1 = states[(states.step >= 1) & (states.step <= 4)]
+    by_pole = year1.groupby("pole").foundation_models.sum()
+    total = by_pole.sum()
+    return {p: float(by_pole.get(p, 0) / total) if total else float("nan") for p in POLES}
+
+
+def summarise(model: RegulatoryCompetition, wall: float) -> dict[str, Any]:
+    """Final metrics, first-year calibration figures and provenance of a finished run."""
+    frame, states = model.model_frame(), model.states_frame()
+    last = states[states.step == states.step.max()].set_index("state")
+    clean = lambda v: None if isinstance(v, float) and np.isnan(v) else v  # noqa: E731
+    return {
+        "scenario": model.scenario,
+        "seed": model.seed,
+        "steps": int(model.steps),
+        "final": {k: clean(v) for k, v in frame.iloc[[-1]].to_dict("records")[0].items()},
+        "first_year_foundation_model_share": first_year_shares(states),
+        "states_final": {
+            name: {
+                k: clean(float(row[k]))
+                for k in (
+                    "R",
+                    "F",
+                    "E",
+                    "capability",
+                    "firms",
+                    "foundation_models_total",
+                    "compute_access",
+                )
+            }
+            for name, row in last.iterrows()
+        },
+        "events": [{"quarter": q, "event": e} for q, e in model.event_log],
+        "provenance": {
+            "package": "regcomp-sim",
+            "version": sim.__version__,
+            "git_revision": git_revision(),
+            "python": platform.python_version(),
+            "mesa": __import__("mesa").__version__,
+            "numpy": np.__version__,
+            "command": " ".join(sys.argv),
+            "wall_time_s": round(wall, 4),
+            "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+    }
+
+
+def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = True) -> dict:
+    """Run the model to its horizon and write model.parquet, states.parquet, summary.json and
+    overview.png into ``outdir``. Returns the summary."""
+    t0 = time.perf_counter()
+    model.run()
+    wall = time.perf_counter() - t0
+    outdir.mkdir(parents=True, exist_ok=True)
+    frame, states = model.model_frame(), model.states_frame()
+    atomic_write(outdir / "model.parquet", lambda p: frame.to_parquet(p, index=False))
+    atomic_write(outdir / "states.parquet", lambda p: states.to_parquet(p, index=False))
+    summary = summarise(model, wall)
+    if figure:
+        from sim.overview import draw_overview
+
+        atomic_write(outdir / "overview.png", lambda p: draw_overview(frame, states, p, model))
+    atomic_write(
+        outdir / "summary.json",
+        lambda p: p.write_text(json.dumps(summary, indent=2, allow_nan=False)),
+    )
+    return summary
+
+
+def summary_table(
+    summary: dict,
+    states: tuple[str, ...] = (
+        "us",
+        "eu",
+        "china",
+        "uk",
+        "japan",
+        "south_korea",
+        "singapore",
+        "india",
+    ),
+) -> str:
+    """A short text table of the final quarter for the terminal."""
+    final = summary["final"]
+    rows = [
+        f"scenario {summary['scenario']}  seed {summary['seed']}  "
+        f"{summary['steps']} quarters to {final['year']}Q{final['quarter']}  "
+        f"({summary['provenance']['wall_time_s']:.2f} s)",
+        "",
+        f"{'pole':8s}{'capability share':>18s}{'foundation-model share':>24s}"
+        f"{'FM share, 1st year':>20s}",
+    ]
+    for p in POLES:
+        rows.append(
+            f"{p:8s}{final[f'capability_share_{p}']:>18.3f}"
+            f"{final[f'foundation_model_share_{p}']:>24.3f}"
+            f"{summary['first_year_foundation_model_share'][p]:>20.3f}"
+        )
+    rows += ["", f"{'state':14s}{'R':>7s}{'F':>7s}{'E':>7s}{'firms':>8s}{'compute':>9s}"]
+    for name in states:
+        if name in summary["states_final"]:
+            s = summary["states_final"][name]
+            rows.append(
+                f"{name:14s}{s['R']:>7.2f}{s['F']:>7.2f}{s['E']:>7.2f}"
+                f"{s['firms']:>8.0f}{s['compute_access']:>9.2f}"
+            )
+    rows += [
+        "",
+        f"fragmentation {final['fragmentation']:.3f}   incidents (last quarter) "
+        f"{final['incidents']}   firms {final['firms']}",
+    ]
+    return "\n".join(rows)

@@ -1,0 +1,140 @@
+"""Range and cross-reference checks on a composed config, with one-line messages.
+
+OmegaConf already rejects unknown keys and wrong types; this module checks what a schema cannot:
+numeric ranges, choices, state names used by events, and quarter dates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from typing import Any
+
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from sim.config import EventsConfig, SimConfig, StateConfig, has_default
+
+
+class ConfigError(ValueError):
+    """A config that cannot be run; the message is one line naming the key and what is allowed."""
+
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def parse_quarter(text: str, key: str) -> tuple[int, int]:
+    """Parse ``"2025Q3"`` into ``(2025, 3)``."""
+    m = _QUARTER.match(str(text))
+    if not m:
+        raise ConfigError(f"{key}: '{text}' is not a quarter; write it as YYYYQn, e.g. 2025Q3")
+    return int(m.group(1)), int(m.group(2))
+
+
+def quarter_index(text: str, start: str, key: str) -> int:
+    """Quarters from ``start`` to ``text`` (0 = the first simulated quarter)."""
+    y, q = parse_quarter(text, key)
+    y0, q0 = parse_quarter(start, "start")
+    return (y - y0) * 4 + (q - q0)
+
+
+def _range_text(meta: dict) -> str:
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is not None and hi is not None:
+        return f"[{lo:g}, {hi:g}]"
+    if lo is not None:
+        return f">= {lo:g}"
+    return f"<= {hi:g}"
+
+
+def _check_value(key: str, value: Any, meta: dict) -> None:
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        raise ConfigError(f"{key}: '{value}' is not allowed; choose one of {', '.join(choices)}")
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if isinstance(value, bool) or value is None or (lo is None and hi is None):
+        return
+    values = value.values() if isinstance(value, dict) else [value]
+    for v in values:
+        if not isinstance(v, int | float):
+            continue
+        if v != v or (lo is not None and v < lo) or (hi is not None and v > hi):
+            unit = meta.get("unit", "")
+            raise ConfigError(
+                f"{key} = {v} is out of range; allowed {_range_text(meta)} ({unit}: {meta['doc']})"
+            )
+
+
+def _check_node(node: Any, schema: type, prefix: str) -> None:
+    for f in dataclasses.fields(schema):
+        key = f"{prefix}{f.name}"
+        value = node[f.name]
+        if isinstance(f.type, type) and dataclasses.is_dataclass(f.type):
+            _check_node(value, f.type, f"{key}.")
+        elif f.metadata:
+            _check_value(key, value, dict(f.metadata))
+
+
+def _check_states(states: dict) -> list[str]:
+    if not states:
+        raise ConfigError("states: the world has no states; compose a world file (world=default)")
+    names = list(states)
+    required = [f.name for f in dataclasses.fields(StateConfig) if not has_default(f)]
+    for name, st in states.items():
+        missing = [k for k in required if OmegaConf.is_missing(st, k)]
+        missing += [
+            f"alignment.{p}" for p in ("us", "eu", "china") if OmegaConf.is_missing(st.alignment, p)
+        ]
+        if missing:
+            known = ", ".join(n for n in names if n != name)
+            raise ConfigError(
+                f"states.{name}: unknown state or incomplete entry, missing {', '.join(missing)}; "
+                f"known states: {known} (a new state must give every field)"
+            )
+        _check_node(st, StateConfig, f"states.{name}.")
+        for other in st.trust:
+            if other not in states:
+                raise ConfigError(
+                    f"states.{name}.trust.{other}: unknown state; known: {', '.join(names)}"
+                )
+    return names
+
+
+def _check_events(events: Any, names: list[str], start: str) -> None:
+    for kind_field in dataclasses.fields(EventsConfig):
+        kind = kind_field.name
+        _, schema = typing.get_args(kind_field.type)
+        for name, ev in events[kind].items():
+            key = f"events.{kind}.{name}"
+            _check_node(ev, schema, f"{key}.")
+            if quarter_index(ev.date, start, f"{key}.date") < 0:
+                raise ConfigError(
+                    f"{key}.date: {ev.date} is before the start {start}; "
+                    "the world file's initial values already reflect past events"
+                )
+            for ref in ("issuer", "target", "state"):
+                if ref in ev and ev[ref] not in names:
+                    raise ConfigError(
+                        f"{key}.{ref}: unknown state '{ev[ref]}'; known: {', '.join(names)}"
+                    )
+            for p in ev.get("partners", []):
+                if p not in names:
+                    raise ConfigError(
+                        f"{key}.partners: unknown state '{p}'; known: {', '.join(names)}"
+                    )
+
+
+def validate(cfg: DictConfig) -> None:
+    """Raise :class:`ConfigError` on the first value a run cannot accept."""
+    if OmegaConf.is_missing(cfg, "seed") or isinstance(cfg.seed, ListConfig):
+        raise ConfigError("seed: give an integer or null")
+    parse_quarter(cfg.start, "start")
+    for f in dataclasses.fields(SimConfig):
+        if f.name in ("states", "events"):
+            continue
+        if f.metadata:
+            _check_value(f.name, cfg[f.name], dict(f.metadata))
+        else:
+            _check_node(cfg[f.name], f.type, f"{f.name}.")
+    names = _check_states(cfg.states)
+    _check_events(cfg.events, names, cfg.start)
