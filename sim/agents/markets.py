@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
-    """Competitive weight of every firm in every market if it served it: k^theta, home bias, bans."""
+    """Weight of every firm in every market if it served it: k^theta, home bias, bans."""
     w = np.repeat(ktheta[:, None], pop.S, axis=1)
     w[np.arange(len(w)), pop.home] *= pop.p.home_bias
     w *= 1.0 - j.ban[:, pop.home].T
