@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException
@@ -44,8 +45,11 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def explain(exc: BaseException) -> str:
-    """One line saying what is wrong with a composed config and what is allowed."""
+def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
+    """One line saying what is wrong with a composed config and what is allowed.
+
+    ``states`` are the known state names, listed when an override names an unknown state.
+    """
     root = _root_cause(exc)
     msg = str(exc)
     group = re.search(r"Could not find '([\w/]+)/([^']+)'", msg)
@@ -62,10 +66,13 @@ def explain(exc: BaseException) -> str:
     if isinstance(root, OmegaConfBaseException):
         key = getattr(root, "full_key", None) or ""
         text = str(root).splitlines()[0]
+        unknown = re.match(r"Key '(\w+)' is not in struct", text)
+        if unknown and key == f"states.{unknown.group(1)}":
+            return f"{key}: unknown state '{unknown.group(1)}'; known: {', '.join(states)}"
         found = re.match(r"Key '(\w+)' not in '(\w+)'", text)
         if found:
             return f"{key}: unknown key '{found.group(1)}' (check the spelling in {found.group(2)})"
-        conv = re.match(r"Value '(.*)' (?:of type '\w+' )?could not be converted to (\w+)", text)
+        conv = re.match(r"Value '(.*?)' (?:of type '\w+' )?could not be converted to (\w+)", text)
         if conv:
             return f"{key}: '{conv.group(1)}' is not a valid {conv.group(2).lower()}"
         return f"{key}: {text}" if key else text
@@ -111,26 +118,46 @@ def compose_config(
     try:
         cfg = copy.deepcopy(_compose_cached(str(scenario), tuple(cli)))
         OmegaConf.set_readonly(cfg, False)
-        for key, value in values.items():
-            _set(cfg, key, value)
+        if values:
+            cfg = _apply(cfg, values)
     except ConfigError:
         raise
-    except (HydraException, OmegaConfBaseException, ValueError) as exc:
-        raise ConfigError(explain(exc)) from exc
+    except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError) as exc:
+        raise ConfigError(explain(exc, _state_names(str(scenario), cli))) from exc
     validate(cfg)
     OmegaConf.set_readonly(cfg, True)
     return cfg
 
 
-def _set(cfg: DictConfig, key: str, value: Any) -> None:
-    parent, _, leaf = key.rpartition(".")
-    node = OmegaConf.select(cfg, parent) if parent else cfg
-    if node is None:
-        head, _, rest = key.partition(".")
-        if head == "states" and rest.split(".")[0] not in cfg.states:
-            known = ", ".join(cfg.states)
-            raise ConfigError(f"{key}: unknown state '{rest.split('.')[0]}'; known: {known}")
-        raise ConfigError(f"{key}: unknown key '{parent}'")
-    if not isinstance(node, DictConfig) or (leaf not in node and OmegaConf.is_struct(node)):
-        raise ConfigError(f"{key}: unknown key '{leaf}'")
-    OmegaConf.update(cfg, key, value, merge=True)
+def _state_names(scenario: str, cli: list[str]) -> list[str]:
+    """The states of a scenario (and world override), for error messages; [] if it won't compose."""
+    world = tuple(a for a in cli if a.lstrip("+").startswith("world="))
+    try:
+        return list(_compose_cached(scenario, world).states)
+    except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError):
+        return []
+
+
+def _open_containers(node: DictConfig) -> None:
+    """Let dict-typed containers (states, events, trust) take new keys; structured nodes such as
+    a StateConfig keep rejecting unknown ones."""
+    for key in node:
+        child = node._get_node(key)
+        if not isinstance(child, DictConfig):
+            continue
+        OmegaConf.set_struct(child, OmegaConf.get_type(child) is not dict)
+        _open_containers(child)
+
+
+def _nest(key: str, value: Any) -> dict:
+    for part in reversed(key.split(".")):
+        value = {part: value}
+    return value
+
+
+def _apply(cfg: DictConfig, values: dict[str, Any]) -> DictConfig:
+    """Merge dotted-key overrides; new entries are built from their schema and checked."""
+    _open_containers(cfg)
+    for key, value in values.items():
+        cfg = OmegaConf.merge(cfg, _nest(key, value))
+    return cfg

@@ -86,6 +86,14 @@ class FirmParams:
     n_initial: int = param(
         3000, "initial number of firms in the world", "count", 1, 2_000_000, "MODEL.md §6"
     )
+    reference_n: int = param(
+        3000,
+        "number of firms for which the world's money flows are calibrated",
+        "count",
+        1,
+        source="markets, investment and the incident scale are multiplied by "
+        "n_initial/reference_n, so n_initial changes granularity, not per-firm economics",
+    )
     capability_sigma: float = param(
         1.0,
         "log-sd of firm capability within a state",
@@ -144,6 +152,17 @@ class FirmParams:
         1,
         100,
         "language, procurement and data localisation favour domestic firms",
+    )
+    fixed_cost: float = param(
+        0.0015,
+        "operating cost of a firm each quarter, whatever its size",
+        "USD bn/quarter",
+        0,
+        source="a small AI team burns about USD 6 m a year",
+    )
+    revenue_noise: float = param(
+        0.3, "log-sd of a firm's quarterly demand luck", "log units", 0, 3,
+        "makes exit possible for firms near break-even",
     )
     compliance_fixed: float = param(
         0.004, "fixed compliance cost per market at stringency 1", "USD bn/quarter", 0

@@ -15,7 +15,6 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
 from typing import Any
 
 import mesa
@@ -62,7 +61,7 @@ class RegulatoryCompetition(mesa.Model):
         config: DictConfig | None = None,
         **overrides: Any,
     ) -> None:
-        cfg = config if config is not None else compose_config(scenario, _flatten(overrides))
+        cfg = config if config is not None else compose_config(scenario, overrides)
         if seed is None:
             seed = cfg.seed
         if seed is None:
@@ -82,6 +81,8 @@ class RegulatoryCompetition(mesa.Model):
         self.pole_index = {p: [s.index for s in self.states if s.pole == p] for p in POLES}
         self.trust = self._initial_trust()
         self.ban = np.zeros((self.S, self.S))
+        # n_initial sets granularity: money flows scale with it, per-firm economics do not.
+        self.world_scale = cfg.firms.n_initial / cfg.firms.reference_n
         self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
         self.open_share = np.array([float(st.open_share) for st in cfg.states.values()])
         self._initial_conditions = self._conditions()
@@ -128,8 +129,8 @@ class RegulatoryCompetition(mesa.Model):
         pop.revenue = pop.revenue_fj.sum(axis=1)
         pool = np.bincount(home, ktheta[: len(home)], self.S)
         inflow = j.investment[home] / 4 * ktheta[: len(home)] / pool[home]
-        steady = (p.margin * pop.revenue[: len(home)] + inflow) / max(p.rd_share, 1e-9)
-        pop.capital[: len(home)] = np.maximum(steady, 2 * p.min_capital)
+        net = p.margin * pop.revenue[: len(home)] + inflow - p.fixed_cost
+        pop.capital[: len(home)] = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
         zero = np.zeros(len(pop.alive), np.int64)
         self._record({**pop.tally(zero, zero), "entries": zero[:0], "exits": zero[:0]})
 
@@ -162,13 +163,15 @@ class RegulatoryCompetition(mesa.Model):
             p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
         )
         arr = lambda attr: np.array([getattr(s, attr) for s in self.states])  # noqa: E731
+        money = self.world_scale
         return Jurisdictions(
             R=arr("R"),
             F=arr("F"),
             E=arr("E"),
-            market=arr("ai_market"),
+            market=arr("ai_market") * money,
             investment=(arr("ai_investment") + p.subsidy_rate * arr("F") * arr("gdp") * 1000)
-            * attract,
+            * attract
+            * money,
             access=arr("effective_access"),
             talent=arr("talent"),
             ban=self.ban,
@@ -240,14 +243,3 @@ class RegulatoryCompetition(mesa.Model):
     def firm_agents(self) -> list[Firm]:
         """The living Firm agents (a list, for O(1) indexing)."""
         return [a for a in self.firms.agents if a is not None]
-
-
-def _flatten(overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """Accept both ``{"states.china.E": 0.3}`` and nested ``{"states": {"china": {"E": 0.3}}}``."""
-    flat: dict[str, Any] = {}
-    for key, value in overrides.items():
-        if isinstance(value, Mapping) and value:
-            flat.update({f"{key}.{k}": v for k, v in _flatten(value).items()})
-        else:
-            flat[key] = value
-    return flat

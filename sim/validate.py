@@ -65,7 +65,18 @@ def _check_value(key: str, value: Any, meta: dict) -> None:
             )
 
 
+def _check_unknown(node: Any, schema: type, prefix: str) -> None:
+    # Hydra's "+key=value" appends keys the schema does not know; they would be silently ignored.
+    names = {f.name for f in dataclasses.fields(schema)}
+    for k in node:
+        if k not in names:
+            raise ConfigError(
+                f"{prefix}{k}: unknown key '{k}' (check the spelling in {schema.__name__})"
+            )
+
+
 def _check_node(node: Any, schema: type, prefix: str) -> None:
+    _check_unknown(node, schema, prefix)
     for f in dataclasses.fields(schema):
         key = f"{prefix}{f.name}"
         value = node[f.name]
@@ -104,8 +115,12 @@ def _check_events(events: Any, names: list[str], start: str) -> None:
     for kind_field in dataclasses.fields(EventsConfig):
         kind = kind_field.name
         _, schema = typing.get_args(kind_field.type)
+        required = [f.name for f in dataclasses.fields(schema) if not has_default(f)]
         for name, ev in events[kind].items():
             key = f"events.{kind}.{name}"
+            missing = [k for k in required if OmegaConf.is_missing(ev, k)]
+            if missing:
+                raise ConfigError(f"{key}: missing {', '.join(missing)}")
             _check_node(ev, schema, f"{key}.")
             if quarter_index(ev.date, start, f"{key}.date") < 0:
                 raise ConfigError(
@@ -117,6 +132,8 @@ def _check_events(events: Any, names: list[str], start: str) -> None:
                     raise ConfigError(
                         f"{key}.{ref}: unknown state '{ev[ref]}'; known: {', '.join(names)}"
                     )
+            if "issuer" in ev and "target" in ev and ev.issuer == ev.target:
+                raise ConfigError(f"{key}: issuer and target are both '{ev.target}'; name two states")
             for p in ev.get("partners", []):
                 if p not in names:
                     raise ConfigError(
@@ -129,6 +146,7 @@ def validate(cfg: DictConfig) -> None:
     if OmegaConf.is_missing(cfg, "seed") or isinstance(cfg.seed, ListConfig):
         raise ConfigError("seed: give an integer or null")
     parse_quarter(cfg.start, "start")
+    _check_unknown(cfg, SimConfig, "")
     for f in dataclasses.fields(SimConfig):
         if f.name in ("states", "events"):
             continue

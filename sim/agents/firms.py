@@ -168,9 +168,11 @@ class FirmPopulation:
         """Advance every firm one quarter; returns per-state tallies for the model."""
         p, rng, a = self.p, self.rng, self.alive
         home = self.home
+        self.serve &= j.ban[:, home].T < 1.0  # a full ban shuts the market at once, for everyone
         ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
 
-        self.revenue_fj = market_revenue(self, ktheta, j)
+        luck = rng.lognormal(-0.5 * p.revenue_noise**2, p.revenue_noise, len(a))
+        self.revenue_fj = market_revenue(self, ktheta, j) * luck[:, None]
         self.revenue = self.revenue_fj.sum(axis=1)
         self.compliance, sigma_max = compliance_costs(self, j)
 
@@ -178,7 +180,8 @@ class FirmPopulation:
         pool = np.bincount(home[a], ktheta[a], self.S)
         inflow = np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
         self.rd = p.rd_share * self.capital
-        self.capital += p.margin * self.revenue + inflow - self.compliance - self.rd
+        self.capital += (p.margin * self.revenue + inflow - self.compliance - self.rd
+                         - p.fixed_cost * a)
 
         # Capability: effective R&D is R&D spending times the compute the firm can actually buy.
         effective = self.rd * j.access[home]

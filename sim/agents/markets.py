@@ -91,7 +91,6 @@ def choose_markets(
     enter = ~serve & (4.0 * value > p.market_entry_cost)
     stay = serve & (value >= 0.0)
     new = enter | stay
-    new[np.arange(len(review)), home] = True
     new &= j.ban[:, home].T < 1.0
     new[np.arange(len(review)), home] = True
     pop.serve[review] = new

@@ -92,7 +92,8 @@ class State(mesa.Agent):
         self.TP = 1.0 - capability[self.index] / max(capability.max(), 1e-12)
         weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
         self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
-        self.IP = 1.0 - np.exp(-sum(self.incident_history) / pol.incident_scale)
+        scale = pol.incident_scale * self.model.world_scale
+        self.IP = 1.0 - np.exp(-sum(self.incident_history) / scale)
 
     def pressure_response(self) -> dict[str, float]:
         """How far the pressures move the target stance from the anchor."""
