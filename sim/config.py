@@ -24,7 +24,7 @@ def param(
     unit: str,
     lo: float | None = None,
     hi: float | None = None,
-    source: str = "modelling choice",
+    source: str = "",
     choices: tuple[str, ...] | None = None,
 ) -> Any:
     """Declare a documented parameter: a dataclass field whose metadata the validator reads."""
@@ -120,7 +120,15 @@ class FirmParams:
     rd_elasticity: float = param(
         0.5, "returns to effective R&D (beta)", "elasticity", 0, 1, "diminishing returns"
     )
-    talent_elasticity: float = param(0.3, "returns to the talent pool", "elasticity", 0, 1)
+    talent_elasticity: float = param(
+        0.3,
+        "returns to the talent pool",
+        "elasticity",
+        0,
+        1,
+        source="talent matters less than compute for frontier capability (scaling laws); "
+        "kept below the R&D elasticity",
+    )
     facilitation_boost: float = param(
         0.5,
         "productivity gain at full facilitation F=1",
@@ -139,9 +147,22 @@ class FirmParams:
         "China near USD 6.5 bn a year, the order of its national AI fund",
     )
     obsolescence: float = param(
-        0.08, "capability lost to the moving frontier each quarter", "share/quarter", 0, 1
+        0.08,
+        "capability lost to the moving frontier each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="frontier capability roughly doubles a year, so a fixed capability loses "
+        "about 8% of its relative standing a quarter",
     )
-    margin: float = param(0.3, "gross margin on AI revenue", "share", 0, 1)
+    margin: float = param(
+        0.3,
+        "gross margin on AI revenue",
+        "share",
+        0,
+        1,
+        source="software-like gross margins net of inference compute",
+    )
     share_exponent: float = param(
         1.0, "market share ~ capability^theta", "exponent", 0, 4, "winner-take-more markets"
     )
@@ -161,11 +182,20 @@ class FirmParams:
         source="a small AI team burns about USD 6 m a year",
     )
     revenue_noise: float = param(
-        0.3, "log-sd of a firm's quarterly demand luck", "log units", 0, 3,
+        0.3,
+        "log-sd of a firm's quarterly demand luck",
+        "log units",
+        0,
+        3,
         "makes exit possible for firms near break-even",
     )
     compliance_fixed: float = param(
-        0.004, "fixed compliance cost per market at stringency 1", "USD bn/quarter", 0
+        0.004,
+        "fixed compliance cost per market at stringency 1",
+        "USD bn/quarter",
+        0,
+        source="a compliance team and conformity assessment: about USD 16 m a year "
+        "per strict market",
     )
     compliance_variable: float = param(
         0.10,
@@ -176,7 +206,11 @@ class FirmParams:
         "AI Act conformity estimates of several per cent of turnover for high-risk systems",
     )
     market_entry_cost: float = param(
-        0.002, "one-off cost of entering a foreign market", "USD bn", 0
+        0.002,
+        "one-off cost of entering a foreign market",
+        "USD bn",
+        0,
+        source="local entity, sales and legal set-up, about USD 2 m",
     )
     divisible_share: float = param(
         0.3,
@@ -187,11 +221,28 @@ class FirmParams:
         "Bradford (2020): non-divisible production drives the Brussels effect",
     )
     market_review: float = param(
-        0.25, "probability a firm reconsiders its markets in a quarter", "probability", 0, 1
+        0.25,
+        "probability a firm reconsiders its markets in a quarter",
+        "probability",
+        0,
+        1,
+        source="firms revisit market strategy about once a year",
     )
-    safety_pref_mean: float = param(0.2, "mean intrinsic safety effort", "share", 0, 1)
+    safety_pref_mean: float = param(
+        0.2,
+        "mean intrinsic safety effort",
+        "share",
+        0,
+        1,
+        source="voluntary safety commitments below the level strict regimes require",
+    )
     safety_adjust: float = param(
-        0.3, "speed of safety effort towards its target", "share/quarter", 0, 1
+        0.3,
+        "speed of safety effort towards its target",
+        "share/quarter",
+        0,
+        1,
+        source="safety processes take about a year to build",
     )
     fm_rate: float = param(
         0.006,
@@ -221,7 +272,12 @@ class FirmParams:
         "AI Incident Database: about 120-230 a year (AI Index)",
     )
     open_incident_risk: float = param(
-        0.5, "extra incident risk of open-weight release", "share", 0, 10
+        0.5,
+        "extra incident risk of open-weight release",
+        "share",
+        0,
+        10,
+        source="released weights cannot be recalled, so misuse is harder to stop",
     )
     min_capital: float = param(
         0.0005, "capital below which a firm exits", "USD bn", 0, source="USD 0.5 m runway"
@@ -234,15 +290,32 @@ class FirmParams:
         1,
         "calibrated so that entry roughly balances exit in the baseline",
     )
-    entry_capital: float = param(0.005, "seed capital of an entrant", "USD bn", 0)
+    entry_capital: float = param(
+        0.005, "seed capital of an entrant", "USD bn", 0, source="a seed round of about USD 5 m"
+    )
     entry_capability: float = param(
-        0.3, "entrant capability relative to its state's median", "share", 0, 10
+        0.3,
+        "entrant capability relative to its state's median",
+        "share",
+        0,
+        10,
+        source="entrants start well below incumbents",
     )
     attract_facilitation: float = param(
-        1.0, "entry attractiveness gained per unit of F", "per unit", 0, 10
+        1.0,
+        "entry attractiveness gained per unit of F",
+        "per unit",
+        0,
+        10,
+        source="entry and investment follow facilitation (Ma 2024's competitive liberalisation)",
     )
     attract_restriction: float = param(
-        1.0, "entry attractiveness lost per unit of stringency R*E", "per unit", 0, 10
+        1.0,
+        "entry attractiveness lost per unit of stringency R*E",
+        "per unit",
+        0,
+        10,
+        source="binding, enforced rules deter entry (the 'over-regulation' argument of 001)",
     )
 
 
@@ -275,10 +348,21 @@ class PolicyParams:
         "Ma 2024: facilitative rules answer the US's technological pressure",
     )
     ip_response: float = param(
-        0.2, "rise of target R per unit of incident pressure", "per unit", 0, 5
+        0.2,
+        "rise of target R per unit of incident pressure",
+        "per unit",
+        0,
+        5,
+        source="incidents raise demand for binding rules; smaller than the "
+        "Brussels-effect response",
     )
     ip_enforcement: float = param(
-        0.2, "rise of target E per unit of incident pressure", "per unit", 0, 5
+        0.2,
+        "rise of target E per unit of incident pressure",
+        "per unit",
+        0,
+        5,
+        source="incidents are met first by stricter enforcement of existing rules",
     )
     incident_scale: float = param(
         50.0,
@@ -296,10 +380,20 @@ class PolicyParams:
         "Ma 2024: the EU's restrictive framework prevents members' facilitation",
     )
     learning_rate: float = param(
-        0.05, "pull towards successful, trusted, aligned peers each quarter", "share/quarter", 0, 1
+        0.05,
+        "pull towards successful, trusted, aligned peers each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="policy diffusion is slow: a few per cent of the gap a quarter",
     )
     chip_investment_base: float = param(
-        0.02, "domestic chip investment per unit of AI market", "share of AI market", 0, 1
+        0.02,
+        "domestic chip investment per unit of AI market",
+        "share of AI market",
+        0,
+        1,
+        source="about 2% of the AI market reinvested in domestic chips at F=1",
     )
     chip_investment_gap: float = param(
         3.0,
@@ -310,7 +404,13 @@ class PolicyParams:
         "export controls motivate import substitution (Huawei Ascend, 002)",
     )
     chip_learning: float = param(
-        0.02, "chip capability gained per sqrt(USD bn) invested per quarter", "share", 0, 1
+        0.02,
+        "chip capability gained per sqrt(USD bn) invested per quarter",
+        "share",
+        0,
+        1,
+        source="China's chips moved from about 0.3 to 0.45 of the frontier in two years "
+        "of heavy investment (002: Ascend 910C)",
     )
     chip_substitution: float = param(
         0.8,
@@ -406,7 +506,12 @@ class SimConfig:
     """The whole run: world, behaviour, events, horizon and seed."""
 
     seed: int | None = param(
-        42, "master seed (null: fresh entropy, logged in summary.json)", "integer", 0, 2**63 - 1
+        42,
+        "master seed (null: fresh entropy, logged in summary.json)",
+        "integer",
+        0,
+        2**63 - 1,
+        source="fixed default so that a bare run is reproducible",
     )
     steps: int = param(40, "quarters to simulate", "quarters", 1, 4000, "MODEL.md §3")
     start: str = param("2025Q1", "first simulated quarter", "YYYYQn", source="MODEL.md §3")

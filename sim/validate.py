@@ -133,7 +133,9 @@ def _check_events(events: Any, names: list[str], start: str) -> None:
                         f"{key}.{ref}: unknown state '{ev[ref]}'; known: {', '.join(names)}"
                     )
             if "issuer" in ev and "target" in ev and ev.issuer == ev.target:
-                raise ConfigError(f"{key}: issuer and target are both '{ev.target}'; name two states")
+                raise ConfigError(
+                    f"{key}: issuer and target are both '{ev.target}'; name two states"
+                )
             for p in ev.get("partners", []):
                 if p not in names:
                     raise ConfigError(

@@ -19,7 +19,7 @@ SEEDS = (1, 2, 3)
 STEPS = 16
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def runs(scenario: str, extra: tuple = ()) -> tuple[RegulatoryCompetition, ...]:
     """Seeded runs of a scenario, cached across tests."""
     return tuple(
@@ -107,8 +107,7 @@ def test_non_divisible_firms_carry_the_strictest_standard_to_all_their_markets()
 
 
 def test_a_full_ban_shuts_the_market_and_a_partial_ban_cuts_revenue():
-    ban = {"events.bans.full": {"date": "2025Q3", "issuer": "us", "target": "china",
-                                "share": 1.0}}
+    ban = {"events.bans.full": {"date": "2025Q3", "issuer": "us", "target": "china", "share": 1.0}}
     m = RegulatoryCompetition(seed=2, steps=2, **ban)
     china, us = m.state("china").index, m.state("us").index
     m.run(2)
@@ -118,8 +117,10 @@ def test_a_full_ban_shuts_the_market_and_a_partial_ban_cuts_revenue():
     assert m.last_tallies["revenue_exposure"][china, us] == 0.0
 
     partial = {"events.bans.half": {**ban["events.bans.full"], "share": 0.5}}
-    m_half, m_base = (RegulatoryCompetition(seed=2, steps=4, **partial).run(),
-                      RegulatoryCompetition(seed=2, steps=4).run())
+    m_half, m_base = (
+        RegulatoryCompetition(seed=2, steps=4, **partial).run(),
+        RegulatoryCompetition(seed=2, steps=4).run(),
+    )
     revenue = lambda mm: mm.last_tallies["revenue_exposure"][china, us]  # noqa: E731
     assert 0 < revenue(m_half) < 0.7 * revenue(m_base)
 
@@ -210,6 +211,7 @@ def test_policy_learning_pulls_towards_successful_trusted_aligned_peers():
 
 def test_pre_launch_review_delays_releases():
     strict = {"states.china.E": 1.0, "states.china.R": 1.0}
+
     def china_releases(drag):
         total = 0
         for seed in SEEDS:
@@ -217,6 +219,7 @@ def test_pre_launch_review_delays_releases():
             st = m.run().states_frame()
             total += st[st.state == "china"].foundation_models.sum()
         return total
+
     assert china_releases(0.9) < 0.5 * china_releases(0.0)
 
 

@@ -81,17 +81,27 @@ def test_tables_have_one_row_per_step_and_state():
 def test_mesa_batch_run_sweeps_the_model_without_a_wrapper():
     results = mesa.batch_run(
         RegulatoryCompetition,
-        parameters={"scenario": ["baseline", "export_controls_tight"], "seed": [1, 2],
-                    "steps": 4, "firms.n_initial": 300},
-        number_processes=1, display_progress=False,
+        parameters={
+            "scenario": ["baseline", "export_controls_tight"],
+            "seed": [1, 2],
+            "steps": 4,
+            "firms.n_initial": 300,
+        },
+        number_processes=1,
+        display_progress=False,
     )
     df = pd.DataFrame(results)
     assert set(df.scenario) == {"baseline", "export_controls_tight"}
     # batch_run reports DataCollector row ``steps - 1`` (Mesa's convention); it must be the same
     # row as our own table's, computed by the same seeded model.
     assert df.Step.eq(3).all()
-    own = RegulatoryCompetition(seed=2, scenario="export_controls_tight", steps=4,
-                                **{"firms.n_initial": 300}).run().model_frame()
+    own = (
+        RegulatoryCompetition(
+            seed=2, scenario="export_controls_tight", steps=4, **{"firms.n_initial": 300}
+        )
+        .run()
+        .model_frame()
+    )
     row = df[(df.scenario == "export_controls_tight") & (df.seed == 2)].iloc[0]
     assert row.capability_share_china == own.loc[3, "capability_share_china"]
 

@@ -180,8 +180,9 @@ class FirmPopulation:
         pool = np.bincount(home[a], ktheta[a], self.S)
         inflow = np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
         self.rd = p.rd_share * self.capital
-        self.capital += (p.margin * self.revenue + inflow - self.compliance - self.rd
-                         - p.fixed_cost * a)
+        self.capital += (
+            p.margin * self.revenue + inflow - self.compliance - self.rd - p.fixed_cost * a
+        )
 
         # Capability: effective R&D is R&D spending times the compute the firm can actually buy.
         effective = self.rd * j.access[home]

@@ -1,0 +1,87 @@
+"""The docs are generated from, or checked against, the code they describe."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+from pathlib import Path
+
+from sim import config
+from sim.paramdoc import DOC_PATH, FALLBACK, render
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = [
+    config.SimConfig,
+    config.FirmParams,
+    config.PolicyParams,
+    config.OutputConfig,
+    config.StateConfig,
+    config.Alignment,
+    config.ExportControl,
+    config.MarketBan,
+    config.ExportPackage,
+    config.PolicyShift,
+]
+
+
+def test_parameter_reference_is_current():
+    assert DOC_PATH.read_text() == render(), "run: python -m sim.paramdoc"
+
+
+def test_every_parameter_has_a_meaning_unit_and_source_or_reason():
+    for schema in SCHEMAS:
+        for f in dataclasses.fields(schema):
+            if dataclasses.is_dataclass(f.type) or f.name in ("states", "events"):
+                continue
+            meta = f.metadata
+            assert meta.get("doc") and meta.get("unit"), f"{schema.__name__}.{f.name}"
+            is_event = schema.__module__ == "sim.config" and schema.__name__ in (
+                "ExportControl",
+                "MarketBan",
+                "ExportPackage",
+                "PolicyShift",
+            )
+            assert meta.get("source") or schema in FALLBACK or is_event, (
+                f"{schema.__name__}.{f.name} needs a source or a stated reason"
+            )
+
+
+def test_every_world_number_has_a_unit_comment_and_every_scenario_a_header():
+    header = (ROOT / "configs/world/default.yaml").read_text().split("\nstates:")[0]
+    for field in (
+        "R",
+        "F",
+        "E",
+        "gdp",
+        "ai_market",
+        "ai_investment",
+        "compute_access",
+        "chips",
+        "talent",
+        "firm_weight",
+        "capability_scale",
+        "open_share",
+    ):
+        assert re.search(rf"^#\s+(\w+, )*{field}\b.*\S", header, re.M), f"no unit for {field}"
+    for path in (ROOT / "configs/scenario").glob("*.yaml"):
+        lines = path.read_text().splitlines()
+        assert lines[0] == "# @package _global_" and lines[1].startswith("# "), path.name
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme.split("## Running scenarios")[0], re.S)
+    assert blocks == ["pip install -e . && python -m sim", 'pip install -e ".[test]" && pytest']
+    extracted = subprocess.run(
+        [
+            "awk",
+            "/<!-- test-command/ {found=1; next} found && /^```bash/ {getline; print; exit}",
+            str(ROOT / "README.md"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert extracted == blocks[1]
+    assert "<!-- test-command" in (ROOT / ".ci/run").read_text()
