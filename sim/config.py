@@ -102,6 +102,14 @@ class FirmParams:
         3,
         "heavy-tailed firm sizes; calibrated to foundation-model shares",
     )
+    talent_sigma: float = param(
+        0.3,
+        "log-sd of a firm's own talent around its state's pool",
+        "log units",
+        0,
+        3,
+        source="firms in one country differ less in talent than in capability",
+    )
     rd_share: float = param(
         0.25,
         "share of capital spent on R&D each quarter",
@@ -143,8 +151,8 @@ class FirmParams:
         "share of GDP per year",
         0,
         0.05,
-        "facilitative regulation includes subsidies and funds (Ma 2024); 0.05% of GDP at F=1 puts "
-        "China near USD 6.5 bn a year, the order of its national AI fund",
+        "facilitative regulation includes subsidies and funds (Ma 2024); at China's F=0.7 this is "
+        "about USD 6.5 bn a year, the order of its 60 bn yuan national AI industry fund (Jan 2025)",
     )
     obsolescence: float = param(
         0.08,
@@ -212,6 +220,14 @@ class FirmParams:
         0,
         source="local entity, sales and legal set-up, about USD 2 m",
     )
+    market_payback: float = param(
+        4.0,
+        "quarters of value that must cover the entry cost of a market",
+        "quarters",
+        0,
+        40,
+        source="firms ask a foreign market to pay back its set-up within about a year",
+    )
     divisible_share: float = param(
         0.3,
         "share of firms able to tailor products per market",
@@ -235,6 +251,14 @@ class FirmParams:
         0,
         1,
         source="voluntary safety commitments below the level strict regimes require",
+    )
+    safety_pref_sd: float = param(
+        0.1,
+        "sd of intrinsic safety effort across firms",
+        "share",
+        0,
+        1,
+        source="some labs commit to safety beyond any rule, most do not",
     )
     safety_adjust: float = param(
         0.3,
@@ -290,6 +314,14 @@ class FirmParams:
         1,
         "calibrated so that entry roughly balances exit in the baseline",
     )
+    entry_sigma: float = param(
+        0.5,
+        "log-sd of entrants' capability",
+        "log units",
+        0,
+        3,
+        source="entrants are more alike than incumbents",
+    )
     entry_capital: float = param(
         0.005, "seed capital of an entrant", "USD bn", 0, source="a seed round of about USD 5 m"
     )
@@ -303,7 +335,7 @@ class FirmParams:
     )
     attract_facilitation: float = param(
         1.0,
-        "entry attractiveness gained per unit of F",
+        "entry and investment attractiveness gained per unit of change in F",
         "per unit",
         0,
         10,
@@ -311,7 +343,7 @@ class FirmParams:
     )
     attract_restriction: float = param(
         1.0,
-        "entry attractiveness lost per unit of stringency R*E",
+        "entry and investment attractiveness lost per unit of change in R*E",
         "per unit",
         0,
         10,
@@ -387,6 +419,15 @@ class PolicyParams:
         1,
         source="policy diffusion is slow: a few per cent of the gap a quarter",
     )
+    success_scale: float = param(
+        0.05,
+        "growth lead over the average at which a peer counts as 63% successful",
+        "share/yr",
+        1e-6,
+        10,
+        source="five percentage points of yearly capability growth is a "
+        "visible lead for policymakers",
+    )
     chip_investment_base: float = param(
         0.02,
         "domestic chip investment per unit of AI market",
@@ -409,8 +450,8 @@ class PolicyParams:
         "share",
         0,
         1,
-        source="China's chips moved from about 0.3 to 0.45 of the frontier in two years "
-        "of heavy investment (002: Ascend 910C)",
+        source="stated estimate: with its baseline investment China's chips move from 0.45 to "
+        "about 0.6 of the frontier by 2030, continuing the Ascend 910C's progress (002)",
     )
     chip_substitution: float = param(
         0.8,

@@ -24,12 +24,12 @@ def _pole_share(model: RegulatoryCompetition, values: np.ndarray, pole: str) -> 
 
 
 def year(model: RegulatoryCompetition) -> int:
-    """Calendar year of the quarter that has just ended (step 0: the start)."""
+    """Calendar year of the quarter that has just ended (step 0: the quarter before the start)."""
     return model.calendar(model.steps)[0]
 
 
 def quarter(model: RegulatoryCompetition) -> int:
-    """Quarter (1-4) that has just ended; step 0 reports the starting quarter."""
+    """Quarter (1-4) that has just ended; step 0 reports the quarter before the start."""
     return model.calendar(model.steps)[1]
 
 
@@ -138,6 +138,8 @@ MODEL_REPORTERS = {
 STATE_REPORTERS = {
     "state": "name",
     "pole": "pole",
+    "governance": "governance",
+    "mode": "mode",
     "R": "R",
     "F": "F",
     "E": "E",
@@ -146,6 +148,7 @@ STATE_REPORTERS = {
     "foundation_models": "releases",
     "foundation_models_total": "foundation_models",
     "incidents": "incidents",
+    "incidents_in_market": "incidents_in_market",
     "compute_access": "compute_access",
     "chips": "chips",
     "chip_investment": "chip_investment",

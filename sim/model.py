@@ -23,7 +23,7 @@ from omegaconf import DictConfig
 
 from sim import events
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
-from sim.agents.markets import choose_markets, market_revenue
+from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.compose import compose_config
 from sim.config import POLES
@@ -129,10 +129,17 @@ class RegulatoryCompetition(mesa.Model):
         pop.revenue = pop.revenue_fj.sum(axis=1)
         pool = np.bincount(home, ktheta[: len(home)], self.S)
         inflow = j.investment[home] / 4 * ktheta[: len(home)] / pool[home]
-        net = p.margin * pop.revenue[: len(home)] + inflow - p.fixed_cost
+        pop.compliance, _ = compliance_costs(pop, j)
+        net = (
+            p.margin * pop.revenue[: len(home)]
+            + inflow
+            - p.fixed_cost
+            - pop.compliance[: len(home)]
+        )
         pop.capital[: len(home)] = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
         zero = np.zeros(len(pop.alive), np.int64)
-        self._record({**pop.tally(zero, zero), "entries": zero[:0], "exits": zero[:0]})
+        none = np.zeros(self.S, np.int64)
+        self._record({**pop.flows(zero, zero), **pop.stocks(), "entries": none, "exits": none})
 
     def _settle(self) -> None:
         """Read the initial stances as the states' answer to the initial pressures, so that the
@@ -179,9 +186,10 @@ class RegulatoryCompetition(mesa.Model):
         )
 
     def calendar(self, steps_done: int) -> tuple[int, int]:
-        """(year, quarter) of the quarter ending after ``steps_done`` steps (0: the start)."""
+        """(year, quarter) that has ended after ``steps_done`` steps; step 0 is the quarter
+        before the start (the initial state is the world at the end of 2024Q4)."""
         y0, q0 = self.start
-        idx = (q0 - 1) + max(steps_done - 1, 0)
+        idx = (q0 - 1) + steps_done - 1
         return y0 + idx // 4, idx % 4 + 1
 
     # -- the quarter ---------------------------------------------------------------------------
@@ -194,7 +202,8 @@ class RegulatoryCompetition(mesa.Model):
 
         capability = np.array([s.capability for s in self.states])
         stringency = np.array([s.stringency for s in self.states])
-        pulls = peer_pull(self.states, self.trust, self.cfg.policy.learning_rate)
+        pol = self.cfg.policy
+        pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
             s.update_chips()
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
@@ -217,7 +226,8 @@ class RegulatoryCompetition(mesa.Model):
             s.releases = int(tallies["releases"][i])
             s.foundation_models += s.releases
             s.incidents = int(tallies["incidents"][i])
-            s.incident_history.append(float(tallies["incidents_in_market"][i]))
+            s.incidents_in_market = float(tallies["incidents_in_market"][i])
+            s.incident_history.append(s.incidents_in_market)
             s.capability_history.append(s.capability)
             s.mean_safety = float(tallies["safety"][i] / s.firms) if s.firms else float("nan")
 

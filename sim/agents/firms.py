@@ -137,10 +137,10 @@ class FirmPopulation:
         self.home[slots] = home
         self.k[slots] = k
         self.capital[slots] = capital
-        self.talent[slots] = rng.lognormal(0.0, 0.3, n)
+        self.talent[slots] = rng.lognormal(0.0, p.talent_sigma, n)
         self.open[slots] = rng.random(n) < open_share[home]
         self.divisible[slots] = rng.random(n) < p.divisible_share
-        self.safety_pref[slots] = np.clip(rng.normal(p.safety_pref_mean, 0.1, n), 0, 1)
+        self.safety_pref[slots] = np.clip(rng.normal(p.safety_pref_mean, p.safety_pref_sd, n), 0, 1)
         self.safety[slots] = self.safety_pref[slots]
         self.serve[slots] = False
         self.serve[slots, home] = True
@@ -213,10 +213,11 @@ class FirmPopulation:
         entry_costs = choose_markets(self, j, rng, p.market_review)
         self.capital -= entry_costs
 
-        tallies = self.tally(fm, inc)
+        # Flows are counted over the firms active this quarter, stocks after exit and entry.
+        tallies = self.flows(fm, inc)
         tallies["exits"] = self._exit()
         tallies["entries"] = self._enter(model, j)
-        return tallies
+        return {**tallies, **self.stocks()}
 
     def incident_rates(self) -> np.ndarray:
         """Expected incidents per quarter: capability raises exposure, safety effort lowers it,
@@ -234,21 +235,27 @@ class FirmPopulation:
         where = self.revenue_fj / np.maximum(self.revenue, 1e-12)[:, None]
         return np.where(self.alive, per_firm, 0) @ where
 
-    def tally(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
-        """Per-state sums of the living firms' outcomes this quarter."""
+    def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-state sums of what living firms did this quarter."""
         a, h, S = self.alive, self.home, self.S
         exposure = np.zeros((S, S))
         np.add.at(exposure, h[a], self.revenue_fj[a])
         return {
-            "capability": np.bincount(h[a], self.k[a], S),
-            "firms": np.bincount(h[a], minlength=S),
             "releases": np.bincount(h[a], fm[a], S),
             "open_releases": np.bincount(h[a], (fm * self.open)[a], S),
             "incidents": np.bincount(h[a], inc[a], S),
             "incidents_in_market": self.by_market(inc),
-            "safety": np.bincount(h[a], self.safety[a], S),
             "compliance": np.bincount(h[a], self.compliance[a], S),
             "revenue_exposure": exposure,
+        }
+
+    def stocks(self) -> dict[str, np.ndarray]:
+        """Per-state sums over the firms alive at the end of the quarter."""
+        a, h, S = self.alive, self.home, self.S
+        return {
+            "capability": np.bincount(h[a], self.k[a], S),
+            "firms": np.bincount(h[a], minlength=S),
+            "safety": np.bincount(h[a], self.safety[a], S),
         }
 
     def _exit(self) -> np.ndarray:
@@ -270,7 +277,7 @@ class FirmPopulation:
                 for h in range(self.S)
             ]
         )
-        k = p.entry_capability * medians[home] * rng.lognormal(0.0, 0.5, len(home))
+        k = p.entry_capability * medians[home] * rng.lognormal(0.0, p.entry_sigma, len(home))
         capital = p.entry_capital * (1.0 + j.F[home])
         self.add(model, home, k, capital, model.open_share)
         return counts

@@ -87,8 +87,8 @@ def choose_markets(
     spill = np.where(nondiv, (with_m - without) * other_units, 0.0)
     value = p.margin * rev_if - own - spill
 
-    # Enter only if four quarters of value cover the entry cost; leave when value turns negative.
-    enter = ~serve & (4.0 * value > p.market_entry_cost)
+    # Enter only if the payback period's value covers the entry cost; leave when value is < 0.
+    enter = ~serve & (p.market_payback * value > p.market_entry_cost)
     stay = serve & (value >= 0.0)
     new = enter | stay
     new &= j.ban[:, home].T < 1.0

@@ -49,6 +49,7 @@ class State(mesa.Agent):
         self.foundation_models = 0
         self.releases = 0
         self.incidents = 0
+        self.incidents_in_market = 0.0
         self.capability_history: deque[float] = deque(maxlen=5)
         self.incident_history: deque[float] = deque(maxlen=4)
         self.mean_safety = float("nan")
@@ -142,14 +143,16 @@ class State(mesa.Agent):
         self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
 
 
-def peer_pull(states: list[State], trust: np.ndarray, rate: float) -> list[dict[str, float]]:
+def peer_pull(
+    states: list[State], trust: np.ndarray, rate: float, success_scale: float = 0.05
+) -> list[dict[str, float]]:
     """Policy learning: each state moves towards peers that grow faster than the average,
     weighted by its trust in them and their alignment similarity (lesson-drawing).
 
     Returns, per state, the change of R, F and E this quarter.
     """
     growth = np.array([s.growth for s in states])
-    success = 1.0 - np.exp(-np.maximum(0.0, growth - growth.mean()) / 0.05)
+    success = 1.0 - np.exp(-np.maximum(0.0, growth - growth.mean()) / success_scale)
     base = trust * alignment_similarity(states)
     np.fill_diagonal(base, 0.0)
     weights = base * success[None, :] / np.maximum(base.sum(axis=1, keepdims=True), 1e-12)
