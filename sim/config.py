@@ -269,7 +269,7 @@ class FirmParams:
         source="safety processes take about a year to build",
     )
     fm_rate: float = param(
-        0.006,
+        0.0066,
         "foundation-model releases per quarter by a firm of capability 1",
         "models/quarter",
         0,

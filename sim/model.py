@@ -19,7 +19,7 @@ from typing import Any
 
 import mesa
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim import events
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
@@ -69,6 +69,9 @@ class RegulatoryCompetition(mesa.Model):
         seed = int(seed)
         super().__init__(seed=seed)
         self.seed, self.scenario, self.cfg = seed, scenario, cfg
+        # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
+        self.firm_params = OmegaConf.to_object(cfg.firms)
+        self.policy = OmegaConf.to_object(cfg.policy)
         init_rng, firm_rng = (
             np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
         )
@@ -91,7 +94,8 @@ class RegulatoryCompetition(mesa.Model):
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
-        self.firms = FirmPopulation(self.S, cfg.firms, firm_rng, capacity=cfg.firms.n_initial)
+        capacity = int(1.25 * cfg.firms.n_initial) + 16  # headroom for entrants
+        self.firms = FirmPopulation(self.S, self.firm_params, firm_rng, capacity)
         self._populate(init_rng)
         self._settle()
 
@@ -113,7 +117,7 @@ class RegulatoryCompetition(mesa.Model):
     def _populate(self, rng: np.random.Generator) -> None:
         """Initial firms: counts by firm_weight, log-normal capability around each state's scale,
         markets chosen with full information, capital at its steady state."""
-        p = self.cfg.firms
+        p = self.firm_params
         weights = np.array([float(st.firm_weight) for st in self.cfg.states.values()])
         counts = _largest_remainder(weights, p.n_initial)
         home = np.repeat(np.arange(self.S), counts)
@@ -164,7 +168,7 @@ class RegulatoryCompetition(mesa.Model):
 
     def jurisdictions(self) -> Jurisdictions:
         """Arrays over states that the firms' vectorised update reads."""
-        p = self.cfg.firms
+        p = self.firm_params
         change = self._conditions() - self._initial_conditions
         attract = np.exp(
             p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
@@ -202,7 +206,7 @@ class RegulatoryCompetition(mesa.Model):
 
         capability = np.array([s.capability for s in self.states])
         stringency = np.array([s.stringency for s in self.states])
-        pol = self.cfg.policy
+        pol = self.policy
         pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
             s.update_chips()

@@ -109,7 +109,7 @@ class FirmPopulation:
 
     def _grow(self, need: int) -> None:
         cap = len(self.alive)
-        new = max(cap * 2, cap + need)
+        new = max(cap + cap // 4, cap + need)
         for name, arr in vars(self).items():
             if isinstance(arr, np.ndarray) and arr.shape[:1] == (cap,):
                 grown = np.zeros((new, *arr.shape[1:]), arr.dtype)
@@ -168,7 +168,7 @@ class FirmPopulation:
         """Advance every firm one quarter; returns per-state tallies for the model."""
         p, rng, a = self.p, self.rng, self.alive
         home = self.home
-        self.serve &= j.ban[:, home].T < 1.0  # a full ban shuts the market at once, for everyone
+        self.serve &= (j.ban.T < 1.0)[home]  # a full ban shuts the market at once, for everyone
         ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
 
         luck = rng.lognormal(-0.5 * p.revenue_noise**2, p.revenue_noise, len(a))
@@ -232,14 +232,15 @@ class FirmPopulation:
 
     def by_market(self, per_firm: np.ndarray) -> np.ndarray:
         """Spread a per-firm quantity over the markets where its products are used, by revenue."""
-        where = self.revenue_fj / np.maximum(self.revenue, 1e-12)[:, None]
-        return np.where(self.alive, per_firm, 0) @ where
+        return (
+            np.where(self.alive, per_firm, 0) / np.maximum(self.revenue, 1e-12)
+        ) @ self.revenue_fj
 
     def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state sums of what living firms did this quarter."""
         a, h, S = self.alive, self.home, self.S
-        exposure = np.zeros((S, S))
-        np.add.at(exposure, h[a], self.revenue_fj[a])
+        cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
+        exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
         return {
             "releases": np.bincount(h[a], fm[a], S),
             "open_releases": np.bincount(h[a], (fm * self.open)[a], S),

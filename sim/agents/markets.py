@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
     """Weight of every firm in every market if it served it: k^theta, home bias, bans."""
-    w = np.repeat(ktheta[:, None], pop.S, axis=1)
-    w[np.arange(len(w)), pop.home] *= pop.p.home_bias
-    w *= 1.0 - j.ban[:, pop.home].T
-    return w
+    # factor[h, m]: how much a firm from h weighs in market m (home bias, share not banned).
+    factor = 1.0 - j.ban.T
+    factor[np.diag_indices(pop.S)] *= pop.p.home_bias
+    return ktheta[:, None] * factor[pop.home]
 
 
 def market_revenue(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
@@ -42,7 +42,9 @@ def compliance_costs(pop: FirmPopulation, j: Jurisdictions) -> tuple[np.ndarray,
     standard of all its markets everywhere (the Brussels effect, Bradford 2020).
     """
     sigma = j.stringency
-    sigma_max = np.where(pop.serve, sigma[None, :], 0.0).max(axis=1)
+    sigma_max = np.zeros(len(pop.serve))
+    for m in range(pop.S):  # S is small; avoids an N x S temporary
+        np.maximum(sigma_max, pop.serve[:, m] * sigma[m], out=sigma_max)
     applied = np.where(pop.divisible[:, None], sigma[None, :], sigma_max[:, None])
     cost = (applied * _cost_per_unit(pop, pop.revenue_fj) * pop.serve).sum(axis=1)
     return cost, sigma_max
@@ -91,7 +93,7 @@ def choose_markets(
     enter = ~serve & (p.market_payback * value > p.market_entry_cost)
     stay = serve & (value >= 0.0)
     new = enter | stay
-    new &= j.ban[:, home].T < 1.0
+    new &= (j.ban.T < 1.0)[home]
     new[np.arange(len(review)), home] = True
     pop.serve[review] = new
     entry_cost[review] = (new & ~serve).sum(axis=1) * p.market_entry_cost

@@ -68,7 +68,7 @@ class State(mesa.Agent):
     @property
     def effective_access(self) -> float:
         """Compute reachable through imports plus domestic chips replacing denied imports."""
-        sub = self.model.cfg.policy.chip_substitution
+        sub = self.model.policy.chip_substitution
         return self.compute_access + (1.0 - self.compute_access) * sub * self.chips
 
     @property
@@ -89,7 +89,7 @@ class State(mesa.Agent):
             stringency: R*E of every state.
             exposure: this state's firms' revenue by market (USD bn / quarter).
         """
-        pol = self.model.cfg.policy
+        pol = self.model.policy
         self.TP = 1.0 - capability[self.index] / max(capability.max(), 1e-12)
         weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
         self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
@@ -98,7 +98,7 @@ class State(mesa.Agent):
 
     def pressure_response(self) -> dict[str, float]:
         """How far the pressures move the target stance from the anchor."""
-        pol = self.model.cfg.policy
+        pol = self.model.policy
         tp = pol.tp_response * self.TP
         if self.governance == "single_track":
             # A centre holding restrictive power damps the facilitation it lets through (Ma 2024).
@@ -118,7 +118,7 @@ class State(mesa.Agent):
 
     def update_stance(self, peer_pull: dict[str, float]) -> None:
         """Close part of the gap to the target stance and add the peers' pull."""
-        pol = self.model.cfg.policy
+        pol = self.model.policy
         response = self.pressure_response()
         for key in ("R", "F", "E"):
             target = _clip01(self.anchor[key] + response[key])
@@ -130,7 +130,7 @@ class State(mesa.Agent):
 
         Investment rises with facilitation and with the share of compute that controls deny.
         """
-        pol = self.model.cfg.policy
+        pol = self.model.policy
         self.compute_access += pol.access_adjust * (self.access_target - self.compute_access)
         denied = 1.0 - self.compute_access
         self.chip_investment = (
