@@ -23,8 +23,9 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim import config
 from sim.config import register_configs
-from sim.validate import ConfigError, validate
+from sim.validate import ConfigError, unknown_key, validate
 
 CONFIG_DIR = Path(
     os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parent.parent / "configs")
@@ -70,8 +71,8 @@ def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
         if unknown and key == f"states.{unknown.group(1)}":
             return f"{key}: unknown state '{unknown.group(1)}'; known: {', '.join(states)}"
         found = re.match(r"Key '(\w+)' not in '(\w+)'", text)
-        if found:
-            return f"{key}: unknown key '{found.group(1)}' (check the spelling in {found.group(2)})"
+        if found and hasattr(config, found.group(2)):
+            return unknown_key(key, found.group(1), getattr(config, found.group(2)))
         conv = re.match(r"Value '(.*?)' (?:of type '\w+' )?could not be converted to (\w+)", text)
         if conv:
             return f"{key}: '{conv.group(1)}' is not a valid {conv.group(2).lower()}"

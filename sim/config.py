@@ -551,7 +551,6 @@ class SimConfig:
         "master seed (null: fresh entropy, logged in summary.json)",
         "integer",
         0,
-        2**63 - 1,
         source="fixed default so that a bare run is reproducible",
     )
     steps: int = param(40, "quarters to simulate", "quarters", 1, 4000, "MODEL.md §3")

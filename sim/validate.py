@@ -7,6 +7,7 @@ numeric ranges, choices, state names used by events, and quarter dates.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import typing
 from typing import Any
@@ -38,13 +39,33 @@ def quarter_index(text: str, start: str, key: str) -> int:
     return (y - y0) * 4 + (q - q0)
 
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
 def _range_text(meta: dict) -> str:
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is not None and hi is not None:
-        return f"[{lo:g}, {hi:g}]"
+        return f"[{_num(lo)}, {_num(hi)}]"
     if lo is not None:
-        return f">= {lo:g}"
-    return f"<= {hi:g}"
+        return f">= {_num(lo)}"
+    return f"<= {_num(hi)}"
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    """A hint naming the closest allowed spellings, or all of them when there are few."""
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    if len(options) <= 12:
+        return "allowed: " + ", ".join(options)
+    return "see docs/parameters.md for the allowed keys"
+
+
+def unknown_key(key: str, leaf: str, schema: type) -> str:
+    """The one-line message for a key the schema does not have."""
+    names = [f.name for f in dataclasses.fields(schema)]
+    return f"{key}: unknown key '{leaf}'; {did_you_mean(leaf, names)}"
 
 
 def _check_value(key: str, value: Any, meta: dict) -> None:
@@ -70,9 +91,7 @@ def _check_unknown(node: Any, schema: type, prefix: str) -> None:
     names = {f.name for f in dataclasses.fields(schema)}
     for k in node:
         if k not in names:
-            raise ConfigError(
-                f"{prefix}{k}: unknown key '{k}' (check the spelling in {schema.__name__})"
-            )
+            raise ConfigError(unknown_key(f"{prefix}{k}", k, schema))
 
 
 def _check_node(node: Any, schema: type, prefix: str) -> None:
@@ -96,12 +115,14 @@ def _check_states(states: dict) -> list[str]:
         missing += [
             f"alignment.{p}" for p in ("us", "eu", "china") if OmegaConf.is_missing(st.alignment, p)
         ]
-        if missing:
-            known = ", ".join(n for n in names if n != name)
+        if len(missing) > len(required) // 2:  # a typo rather than a new state
+            others = [n for n in names if n != name]
             raise ConfigError(
-                f"states.{name}: unknown state or incomplete entry, missing {', '.join(missing)}; "
-                f"known states: {known} (a new state must give every field)"
+                f"states.{name}: unknown state '{name}'; {did_you_mean(name, others)} "
+                f"(known: {', '.join(others)}; a new state must give every field)"
             )
+        if missing:
+            raise ConfigError(f"states.{name}: new state is missing {', '.join(missing)}")
         _check_node(st, StateConfig, f"states.{name}.")
         for other in st.trust:
             if other not in states:

@@ -224,20 +224,24 @@ STATES_HINT = "us, eu, china, uk, canada"
 BAD_STRINGS = [
     pytest.param(
         "baseline",
-        ["firms.nonsense=1"],
-        "firms.nonsense",
-        ("unknown key 'nonsense'", "FirmParams"),
+        ["firms.rd_shar=1"],
+        "firms.rd_shar",
+        ("unknown key 'rd_shar'", "did you mean 'rd_share'?"),
         id="unknown-key",
     ),
     pytest.param(
         "baseline",
         ["+firms.nonsense=1"],
         "firms.nonsense",
-        ("unknown key 'nonsense'", "FirmParams"),
+        ("unknown key 'nonsense'", "docs/parameters.md"),
         id="appended-unknown-key",
     ),
     pytest.param(
-        "baseline", ["+nonsense=1"], "nonsense", ("unknown key", "SimConfig"), id="appended-top"
+        "baseline",
+        ["+nonsense=1"],
+        "nonsense",
+        ("unknown key", "allowed: seed, steps"),
+        id="appended-top",
     ),
     pytest.param("baseline", ["steps=abc"], "steps", ("'abc'", "integer"), id="steps-not-int"),
     pytest.param(
