@@ -131,16 +131,10 @@ class RegulatoryCompetition(mesa.Model):
             choose_markets(pop, j, rng, review_prob=1.0)
         pop.revenue_fj = market_revenue(pop, ktheta, j)
         pop.revenue = pop.revenue_fj.sum(axis=1)
-        pool = np.bincount(home, ktheta[: len(home)], self.S)
-        inflow = j.investment[home] / 4 * ktheta[: len(home)] / pool[home]
         pop.compliance, _ = compliance_costs(pop, j)
-        net = (
-            p.margin * pop.revenue[: len(home)]
-            + inflow
-            - p.fixed_cost
-            - pop.compliance[: len(home)]
-        )
-        pop.capital[: len(home)] = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
+        net = p.margin * pop.revenue + pop.inflow(ktheta, j) - p.fixed_cost - pop.compliance
+        steady = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
+        pop.capital = np.where(pop.alive, steady, 0.0)
         zero = np.zeros(len(pop.alive), np.int64)
         none = np.zeros(self.S, np.int64)
         self._record({**pop.flows(zero, zero), **pop.stocks(), "entries": none, "exits": none})

@@ -85,3 +85,21 @@ def test_ci_runs_the_readme_test_command():
     ).stdout.strip()
     assert extracted == blocks[1]
     assert "<!-- test-command" in (ROOT / ".ci/run").read_text()
+
+
+def test_defaults_quoted_in_the_odd_match_the_schema():
+    odd = (ROOT / "docs/ODD.md").read_text()
+    defaults = {
+        f"{sec}.{f.name}": f.default
+        for sec, cls in (("firms", config.FirmParams), ("policy", config.PolicyParams))
+        for f in dataclasses.fields(cls)
+    }
+    quoted = re.findall(r"`((?:firms|policy)\.\w+)`\s*(?:`\w+`\s*)?=\s*([0-9.]*[0-9])", odd)
+    quoted += re.findall(r"\| `((?:firms|policy)\.\w+)` \| ([0-9.]*[0-9]) \|", odd)
+    assert len(quoted) > 20
+    wrong = [
+        (k, v, defaults[k])
+        for k, v in quoted
+        if k in defaults and abs(float(defaults[k]) - float(v)) > 1e-12
+    ]
+    assert not wrong, f"docs/ODD.md quotes stale defaults: {wrong}"

@@ -176,9 +176,7 @@ class FirmPopulation:
         self.revenue = self.revenue_fj.sum(axis=1)
         self.compliance, sigma_max = compliance_costs(self, j)
 
-        # Investors back capability within each state's pool (USD bn per quarter).
-        pool = np.bincount(home[a], ktheta[a], self.S)
-        inflow = np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
+        inflow = self.inflow(ktheta, j)
         self.rd = p.rd_share * self.capital
         self.capital += (
             p.margin * self.revenue + inflow - self.compliance - self.rd - p.fixed_cost * a
@@ -218,6 +216,12 @@ class FirmPopulation:
         tallies["exits"] = self._exit()
         tallies["entries"] = self._enter(model, j)
         return {**tallies, **self.stocks()}
+
+    def inflow(self, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
+        """Investors and subsidies back capability within each state's pool (USD bn/quarter)."""
+        a, home = self.alive, self.home
+        pool = np.bincount(home[a], ktheta[a], self.S)
+        return np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
 
     def incident_rates(self) -> np.ndarray:
         """Expected incidents per quarter: capability raises exposure, safety effort lowers it,
