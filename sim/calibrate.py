@@ -25,6 +25,11 @@ FACTS = [
 ]
 
 
+def target(fact: str) -> float:
+    """The target value of a named stylised fact."""
+    return next(t for f, t, _ in FACTS if f == fact)
+
+
 def first_year(seed: int, scenario: str = "baseline") -> dict[str, float]:
     """The model's values of the facts over its first simulated year."""
     m = RegulatoryCompetition(seed=seed, scenario=scenario, steps=4).run()

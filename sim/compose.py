@@ -25,7 +25,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
-from sim.validate import ConfigError, unknown_key, validate
+from sim.validate import ConfigError, unknown_key, unknown_state, validate
 
 CONFIG_DIR = Path(
     os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parent.parent / "configs")
@@ -69,7 +69,7 @@ def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
         text = str(root).splitlines()[0]
         unknown = re.match(r"Key '(\w+)' is not in struct", text)
         if unknown and key == f"states.{unknown.group(1)}":
-            return f"{key}: unknown state '{unknown.group(1)}'; known: {', '.join(states)}"
+            return unknown_state(key, unknown.group(1), states)
         found = re.match(r"Key '(\w+)' not in '(\w+)'", text)
         if found and hasattr(config, found.group(2)):
             return unknown_key(key, found.group(1), getattr(config, found.group(2)))

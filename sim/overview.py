@@ -9,6 +9,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
+from sim.calibrate import target
 
 POLE_COLOURS = {"us": "#1f4e9c", "eu": "#d4a017", "china": "#c0392b"}
 MAIN_STATES = ("us", "eu", "china", "uk", "japan", "south_korea", "singapore", "india")
@@ -51,10 +54,12 @@ def draw_overview(frame: pd.DataFrame, states: pd.DataFrame, path: Path, model=N
         )
     axes[0, 0].set_title("Capability share by pole")
     axes[0, 1].set_title("Foundation-model share by pole (trailing year)")
-    axes[0, 1].axhline(0.73, color=POLE_COLOURS["us"], ls=":", lw=1)
-    axes[0, 1].axhline(0.13, color=POLE_COLOURS["china"], ls=":", lw=1)
-    axes[0, 1].text(frame.time.iloc[-1], 0.745, "2023: US 73%", ha="right", fontsize=8)
-    axes[0, 1].text(frame.time.iloc[-1], 0.145, "2023: China 13%", ha="right", fontsize=8)
+    for pole, name in (("us", "US"), ("china", "China")):  # the stylised facts, for reference
+        share = target(f"foundation-model share, {name}")
+        axes[0, 1].axhline(share, color=POLE_COLOURS[pole], ls=":", lw=1)
+        axes[0, 1].text(
+            frame.time.iloc[-1], share + 0.015, f"2023: {name} {share:.0%}", ha="right", fontsize=8
+        )
     for ax in axes[0, :2]:
         ax.set_ylim(0, 1)
         ax.legend(loc="center right", fontsize=8)
@@ -95,6 +100,8 @@ def draw_overview(frame: pd.DataFrame, states: pd.DataFrame, path: Path, model=N
     ax.legend(loc="upper left", fontsize=8)
     twin.legend(loc="upper right", fontsize=8)
     for ax in axes.flat:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.set_xlabel("year")
         ax.grid(alpha=0.3)
     if model is not None:

@@ -10,6 +10,7 @@ import dataclasses
 import difflib
 import re
 import typing
+from collections.abc import Iterable
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -60,6 +61,14 @@ def did_you_mean(word: str, options: list[str]) -> str:
     if len(options) <= 12:
         return "allowed: " + ", ".join(options)
     return "see docs/parameters.md for the allowed keys"
+
+
+def unknown_state(key: str, name: str, names: Iterable[str]) -> str:
+    """The one-line message for a state name the world does not have."""
+    others = [n for n in names if n != name]
+    close = difflib.get_close_matches(name, others, n=3, cutoff=0.6)
+    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+    return f"{key}: unknown state '{name}'; {hint}known: {', '.join(others)}"
 
 
 def unknown_key(key: str, leaf: str, schema: type) -> str:
@@ -116,19 +125,14 @@ def _check_states(states: dict) -> list[str]:
             f"alignment.{p}" for p in ("us", "eu", "china") if OmegaConf.is_missing(st.alignment, p)
         ]
         if len(missing) > len(required) // 2:  # a typo rather than a new state
-            others = [n for n in names if n != name]
-            raise ConfigError(
-                f"states.{name}: unknown state '{name}'; {did_you_mean(name, others)} "
-                f"(known: {', '.join(others)}; a new state must give every field)"
-            )
+            msg = unknown_state(f"states.{name}", name, names)
+            raise ConfigError(f"{msg} (a new state must give every field)")
         if missing:
             raise ConfigError(f"states.{name}: new state is missing {', '.join(missing)}")
         _check_node(st, StateConfig, f"states.{name}.")
         for other in st.trust:
             if other not in states:
-                raise ConfigError(
-                    f"states.{name}.trust.{other}: unknown state; known: {', '.join(names)}"
-                )
+                raise ConfigError(unknown_state(f"states.{name}.trust.{other}", other, names))
     return names
 
 
@@ -150,18 +154,14 @@ def _check_events(events: Any, names: list[str], start: str) -> None:
                 )
             for ref in ("issuer", "target", "state"):
                 if ref in ev and ev[ref] not in names:
-                    raise ConfigError(
-                        f"{key}.{ref}: unknown state '{ev[ref]}'; known: {', '.join(names)}"
-                    )
+                    raise ConfigError(unknown_state(f"{key}.{ref}", ev[ref], names))
             if "issuer" in ev and "target" in ev and ev.issuer == ev.target:
                 raise ConfigError(
                     f"{key}: issuer and target are both '{ev.target}'; name two states"
                 )
             for p in ev.get("partners", []):
                 if p not in names:
-                    raise ConfigError(
-                        f"{key}.partners: unknown state '{p}'; known: {', '.join(names)}"
-                    )
+                    raise ConfigError(unknown_state(f"{key}.partners", p, names))
 
 
 def validate(cfg: DictConfig) -> None:

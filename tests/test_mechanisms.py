@@ -200,11 +200,11 @@ def test_policy_learning_pulls_towards_successful_trusted_aligned_peers():
         s.capability_history.extend([1.0, 1.0])
     us.capability_history.extend([1.5])  # the US grows 50% faster than anyone
     trust = m.trust.copy()
-    pull = peer_pull(m.states, trust, rate=0.1)[uk.index]
+    pull = peer_pull(m.states, trust, rate=0.1, success_scale=0.05)[uk.index]
     assert np.sign(pull["R"]) == np.sign(us.R - uk.R) != 0
     assert np.sign(pull["F"]) == np.sign(us.F - uk.F) != 0
     trust[uk.index, us.index] = 0.0
-    assert peer_pull(m.states, trust, rate=0.1)[uk.index]["R"] == 0.0
+    assert peer_pull(m.states, trust, rate=0.1, success_scale=0.05)[uk.index]["R"] == 0.0
 
 
 # -- firms: releases, exit ------------------------------------------------------------------

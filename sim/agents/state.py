@@ -144,7 +144,7 @@ class State(mesa.Agent):
 
 
 def peer_pull(
-    states: list[State], trust: np.ndarray, rate: float, success_scale: float = 0.05
+    states: list[State], trust: np.ndarray, rate: float, success_scale: float
 ) -> list[dict[str, float]]:
     """Policy learning: each state moves towards peers that grow faster than the average,
     weighted by its trust in them and their alignment similarity (lesson-drawing).
