@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import institution_metrics
 from sim.config import POLES
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ MODEL_REPORTERS = {
     "entries": entries,
     "exits": exits,
     "mean_safety": mean_safety,
+    **institution_metrics.MODEL_REPORTERS,
 }
 
 STATE_REPORTERS = {
@@ -157,4 +159,5 @@ STATE_REPORTERS = {
     "TP": "TP",
     "RP": "RP",
     "IP": "IP",
+    **institution_metrics.STATE_REPORTERS,
 }

@@ -8,7 +8,8 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 4. (central regulators codify local instruments: same);
 5. firms, vectorised: revenue, compliance, R&D, capability, safety, releases, incidents,
    market choice, exit and entry;
-6. (institutions such as WAICO: the WAICO issue adds them here);
+6. institutions: WAICO membership and harmonisation, the other international instruments,
+   trust (``sim/agents/waico.py``);
 7. data collection.
 """
 
@@ -25,6 +26,7 @@ from sim import events
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
+from sim.agents.waico import build_institutions, step_institutions
 from sim.compose import compose_config
 from sim.config import POLES
 from sim.metrics import MODEL_REPORTERS, STATE_REPORTERS
@@ -72,8 +74,9 @@ class RegulatoryCompetition(mesa.Model):
         # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
         self.firm_params = OmegaConf.to_object(cfg.firms)
         self.policy = OmegaConf.to_object(cfg.policy)
-        init_rng, firm_rng = (
-            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
+        # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
+        init_rng, firm_rng, self.local_rng, self.institution_rng = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
         )
         self.start = parse_quarter(cfg.start, "start")
 
@@ -84,6 +87,9 @@ class RegulatoryCompetition(mesa.Model):
         self.pole_index = {p: [s.index for s in self.states if s.pole == p] for p in POLES}
         self.trust = self._initial_trust()
         self.ban = np.zeros((self.S, self.S))
+        # market_access[j, h]: weight of h's firms in market j relative to the default (WAICO
+        # opens members' markets to Chinese products).
+        self.market_access = np.ones((self.S, self.S))
         # n_initial sets granularity: money flows scale with it, per-firm economics do not.
         self.world_scale = cfg.firms.n_initial / cfg.firms.reference_n
         self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
@@ -98,6 +104,7 @@ class RegulatoryCompetition(mesa.Model):
         self.firms = FirmPopulation(self.S, self.firm_params, firm_rng, capacity)
         self._populate(init_rng)
         self._settle()
+        self.institutions = build_institutions(self)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS, agenttype_reporters={State: STATE_REPORTERS}
@@ -180,6 +187,7 @@ class RegulatoryCompetition(mesa.Model):
             access=arr("effective_access"),
             talent=arr("talent"),
             ban=self.ban,
+            market_access=self.market_access,
             attract=attract,
         )
 
@@ -208,6 +216,7 @@ class RegulatoryCompetition(mesa.Model):
             s.update_stance(pull)
 
         self._record(self.firms.step(self, self.jurisdictions()))
+        step_institutions(self)
         self.datacollector.collect(self)
         if self.steps >= self.cfg.steps:
             self.running = False

@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-import typing
 from collections.abc import Iterable
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.config import EventsConfig, SimConfig, StateConfig, has_default
+from sim.config import EventsConfig, SimConfig, StateConfig, has_default, mapping_schema
 
 
 class ConfigError(ValueError):
@@ -136,32 +135,54 @@ def _check_states(states: dict) -> list[str]:
     return names
 
 
-def _check_events(events: Any, names: list[str], start: str) -> None:
+def _check_refs(node: Any, schema: type, prefix: str, refs: dict[str, list[str]]) -> None:
+    """Names that must exist elsewhere in the config, found by the field's unit
+    (``state name``, ``state names``, ``instrument names``, ...)."""
+    for f in dataclasses.fields(schema):
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(f.type):
+            _check_refs(node[f.name], f.type, f"{key}.", refs)
+            continue
+        kind = f.metadata.get("unit", "").removesuffix("s")
+        if kind not in refs:
+            continue
+        value = node[f.name]
+        for v in list(value) if isinstance(value, ListConfig | list) else [value]:
+            if v in refs[kind]:
+                continue
+            if kind == "state name":
+                raise ConfigError(unknown_state(key, v, refs[kind]))
+            what = kind.removesuffix(" name")
+            raise ConfigError(f"{key}: unknown {what} '{v}'; {did_you_mean(v, refs[kind])}")
+
+
+def _check_mapping(entries: Any, schema: type, prefix: str, refs: dict[str, list[str]]) -> None:
+    """Named entries of one schema (events of a kind, localities, accords...)."""
+    required = [f.name for f in dataclasses.fields(schema) if not has_default(f)]
+    for name, entry in entries.items():
+        key = f"{prefix}{name}"
+        missing = [k for k in required if OmegaConf.is_missing(entry, k)]
+        if missing:
+            raise ConfigError(f"{key}: missing {', '.join(missing)}")
+        _check_node(entry, schema, f"{key}.")
+        _check_refs(entry, schema, f"{key}.", refs)
+
+
+def _check_events(events: Any, refs: dict[str, list[str]], start: str) -> None:
     for kind_field in dataclasses.fields(EventsConfig):
         kind = kind_field.name
-        _, schema = typing.get_args(kind_field.type)
-        required = [f.name for f in dataclasses.fields(schema) if not has_default(f)]
+        _check_mapping(events[kind], mapping_schema(kind_field), f"events.{kind}.", refs)
         for name, ev in events[kind].items():
             key = f"events.{kind}.{name}"
-            missing = [k for k in required if OmegaConf.is_missing(ev, k)]
-            if missing:
-                raise ConfigError(f"{key}: missing {', '.join(missing)}")
-            _check_node(ev, schema, f"{key}.")
             if quarter_index(ev.date, start, f"{key}.date") < 0:
                 raise ConfigError(
                     f"{key}.date: {ev.date} is before the start {start}; "
                     "the world file's initial values already reflect past events"
                 )
-            for ref in ("issuer", "target", "state"):
-                if ref in ev and ev[ref] not in names:
-                    raise ConfigError(unknown_state(f"{key}.{ref}", ev[ref], names))
             if "issuer" in ev and "target" in ev and ev.issuer == ev.target:
                 raise ConfigError(
                     f"{key}: issuer and target are both '{ev.target}'; name two states"
                 )
-            for p in ev.get("partners", []):
-                if p not in names:
-                    raise ConfigError(unknown_state(f"{key}.partners", p, names))
 
 
 def validate(cfg: DictConfig) -> None:
@@ -170,12 +191,23 @@ def validate(cfg: DictConfig) -> None:
         raise ConfigError("seed: give an integer or null")
     parse_quarter(cfg.start, "start")
     _check_unknown(cfg, SimConfig, "")
+    names = _check_states(cfg.states)
+    refs = {"state name": names, "instrument name": list(cfg.get("instruments", {}))}
     for f in dataclasses.fields(SimConfig):
         if f.name in ("states", "events"):
             continue
-        if f.metadata:
+        if mapping_schema(f):
+            _check_mapping(cfg[f.name], mapping_schema(f), f"{f.name}.", refs)
+        elif f.metadata:
             _check_value(f.name, cfg[f.name], dict(f.metadata))
         else:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
-    names = _check_states(cfg.states)
-    _check_events(cfg.events, names, cfg.start)
+            _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
+    _check_events(cfg.events, refs, cfg.start)
+    for check in CROSS_CHECKS:
+        check(cfg)
+
+
+# Checks that need more than one key at once (e.g. a locality's state must have localities'
+# governance); each raises ConfigError. Modules owning a concept append to this list.
+CROSS_CHECKS: list = []

@@ -28,6 +28,7 @@ class Jurisdictions:
     access: np.ndarray  # effective compute access: imports plus domestic substitutes
     talent: np.ndarray
     ban: np.ndarray  # ban[j, h]: share of market j closed to firms from h
+    market_access: np.ndarray  # [j, h]: weight multiplier of h's firms in market j (default 1)
     attract: np.ndarray  # entry attractiveness multiplier
 
     @property

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
     """Weight of every firm in every market if it served it: k^theta, home bias, bans."""
-    # factor[h, m]: how much a firm from h weighs in market m (home bias, share not banned).
-    factor = 1.0 - j.ban.T
+    # factor[h, m]: how much a firm from h weighs in market m (home bias, share not banned,
+    # access opened by agreements).
+    factor = (1.0 - j.ban.T) * j.market_access.T
     factor[np.diag_indices(pop.S)] *= pop.p.home_bias
     return ktheta[:, None] * factor[pop.home]
 

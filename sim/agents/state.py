@@ -54,6 +54,7 @@ class State(mesa.Agent):
         self.incident_history: deque[float] = deque(maxlen=4)
         self.mean_safety = float("nan")
         self.TP = self.RP = self.IP = 0.0
+        self.waico_member = False  # set by the institutions (sim/agents/waico.py)
 
     @property
     def stringency(self) -> float:

@@ -1,0 +1,277 @@
+"""Firm behaviour parameters (``firms.*``)."""
+
+from dataclasses import dataclass
+
+from sim.config.base import param
+
+
+@dataclass
+class FirmParams:
+    """Firms: behaviour, vectorised over all firms (`sim/agents/firms.py`, `markets.py`)."""
+
+    n_initial: int = param(
+        3000, "initial number of firms in the world", "count", 1, 2_000_000, "MODEL.md §6"
+    )
+    reference_n: int = param(
+        3000,
+        "number of firms for which the world's money flows are calibrated",
+        "count",
+        1,
+        source="markets, investment and the incident scale are multiplied by "
+        "n_initial/reference_n, so n_initial changes granularity, not per-firm economics",
+    )
+    capability_sigma: float = param(
+        1.0,
+        "log-sd of firm capability within a state",
+        "log units",
+        0,
+        3,
+        "heavy-tailed firm sizes; calibrated to foundation-model shares",
+    )
+    talent_sigma: float = param(
+        0.3,
+        "log-sd of a firm's own talent around its state's pool",
+        "log units",
+        0,
+        3,
+        source="firms in one country differ less in talent than in capability",
+    )
+    rd_share: float = param(
+        0.25,
+        "share of capital spent on R&D each quarter",
+        "share/quarter",
+        0,
+        1,
+        "AI labs spend most of their funding within about a year",
+    )
+    productivity: float = param(
+        1.0,
+        "capability produced per unit of effective R&D^beta",
+        "capability units",
+        0,
+        source="scale of the capability index",
+    )
+    rd_elasticity: float = param(
+        0.5, "returns to effective R&D (beta)", "elasticity", 0, 1, "diminishing returns"
+    )
+    talent_elasticity: float = param(
+        0.3,
+        "returns to the talent pool",
+        "elasticity",
+        0,
+        1,
+        source="talent matters less than compute for frontier capability (scaling laws); "
+        "kept below the R&D elasticity",
+    )
+    facilitation_boost: float = param(
+        0.5,
+        "productivity gain at full facilitation F=1",
+        "share",
+        0,
+        5,
+        "facilitative regulation enlarges firms' freedom of action (Ma 2024)",
+    )
+    subsidy_rate: float = param(
+        0.0005,
+        "public AI funding per unit of facilitation F",
+        "share of GDP per year",
+        0,
+        0.05,
+        "facilitative regulation includes subsidies and funds (Ma 2024); at China's F=0.7 this is "
+        "about USD 6.5 bn a year, the order of its 60 bn yuan national AI industry fund (Jan 2025)",
+    )
+    obsolescence: float = param(
+        0.08,
+        "capability lost to the moving frontier each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="frontier capability roughly doubles a year, so a fixed capability loses "
+        "about 8% of its relative standing a quarter",
+    )
+    margin: float = param(
+        0.3,
+        "gross margin on AI revenue",
+        "share",
+        0,
+        1,
+        source="software-like gross margins net of inference compute",
+    )
+    share_exponent: float = param(
+        1.0, "market share ~ capability^theta", "exponent", 0, 4, "winner-take-more markets"
+    )
+    home_bias: float = param(
+        3.0,
+        "weight of home firms in their own market",
+        "multiplier",
+        1,
+        100,
+        "language, procurement and data localisation favour domestic firms",
+    )
+    fixed_cost: float = param(
+        0.0015,
+        "operating cost of a firm each quarter, whatever its size",
+        "USD bn/quarter",
+        0,
+        source="a small AI team burns about USD 6 m a year",
+    )
+    revenue_noise: float = param(
+        0.3,
+        "log-sd of a firm's quarterly demand luck",
+        "log units",
+        0,
+        3,
+        "makes exit possible for firms near break-even",
+    )
+    compliance_fixed: float = param(
+        0.004,
+        "fixed compliance cost per market at stringency 1",
+        "USD bn/quarter",
+        0,
+        source="a compliance team and conformity assessment: about USD 16 m a year "
+        "per strict market",
+    )
+    compliance_variable: float = param(
+        0.10,
+        "compliance cost per unit revenue at stringency 1",
+        "share of revenue",
+        0,
+        1,
+        "AI Act conformity estimates of several per cent of turnover for high-risk systems",
+    )
+    market_entry_cost: float = param(
+        0.002,
+        "one-off cost of entering a foreign market",
+        "USD bn",
+        0,
+        source="local entity, sales and legal set-up, about USD 2 m",
+    )
+    market_payback: float = param(
+        4.0,
+        "quarters of value that must cover the entry cost of a market",
+        "quarters",
+        0,
+        40,
+        source="firms ask a foreign market to pay back its set-up within about a year",
+    )
+    divisible_share: float = param(
+        0.3,
+        "share of firms able to tailor products per market",
+        "share",
+        0,
+        1,
+        "Bradford (2020): non-divisible production drives the Brussels effect",
+    )
+    market_review: float = param(
+        0.25,
+        "probability a firm reconsiders its markets in a quarter",
+        "probability",
+        0,
+        1,
+        source="firms revisit market strategy about once a year",
+    )
+    safety_pref_mean: float = param(
+        0.2,
+        "mean intrinsic safety effort",
+        "share",
+        0,
+        1,
+        source="voluntary safety commitments below the level strict regimes require",
+    )
+    safety_pref_sd: float = param(
+        0.1,
+        "sd of intrinsic safety effort across firms",
+        "share",
+        0,
+        1,
+        source="some labs commit to safety beyond any rule, most do not",
+    )
+    safety_adjust: float = param(
+        0.3,
+        "speed of safety effort towards its target",
+        "share/quarter",
+        0,
+        1,
+        source="safety processes take about a year to build",
+    )
+    fm_rate: float = param(
+        0.0066,
+        "foundation-model releases per quarter by a firm of capability 1",
+        "models/quarter",
+        0,
+        10,
+        "calibrated to about 150 models a year (AI Index 2024)",
+    )
+    fm_elasticity: float = param(
+        1.5, "releases ~ capability^eta", "exponent", 0, 4, "frontier concentration"
+    )
+    review_drag: float = param(
+        0.3,
+        "release delay from pre-launch review at stringency 1",
+        "share",
+        0,
+        1,
+        "China's pre-launch review of models (000)",
+    )
+    incident_rate: float = param(
+        0.012,
+        "incidents per quarter of a reference firm with zero safety effort",
+        "incidents/quarter",
+        0,
+        10,
+        "AI Incident Database: about 120-230 a year (AI Index)",
+    )
+    open_incident_risk: float = param(
+        0.5,
+        "extra incident risk of open-weight release",
+        "share",
+        0,
+        10,
+        source="released weights cannot be recalled, so misuse is harder to stop",
+    )
+    min_capital: float = param(
+        0.0005, "capital below which a firm exits", "USD bn", 0, source="USD 0.5 m runway"
+    )
+    entry_rate: float = param(
+        0.008,
+        "entrants per incumbent per quarter at the initial attractiveness",
+        "rate/quarter",
+        0,
+        1,
+        "calibrated so that entry roughly balances exit in the baseline",
+    )
+    entry_sigma: float = param(
+        0.5,
+        "log-sd of entrants' capability",
+        "log units",
+        0,
+        3,
+        source="entrants are more alike than incumbents",
+    )
+    entry_capital: float = param(
+        0.005, "seed capital of an entrant", "USD bn", 0, source="a seed round of about USD 5 m"
+    )
+    entry_capability: float = param(
+        0.3,
+        "entrant capability relative to its state's median",
+        "share",
+        0,
+        10,
+        source="entrants start well below incumbents",
+    )
+    attract_facilitation: float = param(
+        1.0,
+        "entry and investment attractiveness gained per unit of change in F",
+        "per unit",
+        0,
+        10,
+        source="entry and investment follow facilitation (Ma 2024's competitive liberalisation)",
+    )
+    attract_restriction: float = param(
+        1.0,
+        "entry and investment attractiveness lost per unit of change in R*E",
+        "per unit",
+        0,
+        10,
+        source="binding, enforced rules deter entry (the 'over-regulation' argument of 001)",
+    )

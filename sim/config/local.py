@@ -1,0 +1,277 @@
+"""Subnational regulation: localities, their policy instruments, local competition and the
+central regulator (``localities.<name>.*``, ``instruments.<name>.*``, ``local.*``,
+``central.*``). The mechanisms are in ``sim/agents/local_government.py`` and
+``sim/agents/central_regulator.py``; docs/ODD.md, "Dual-track regulation", gives the equations.
+"""
+
+from dataclasses import dataclass
+
+from omegaconf import MISSING
+
+from sim.config.base import param
+
+INSTRUMENT_KINDS = ("talent", "finance", "compute", "ip", "platform", "sandbox", "sector_bet")
+
+
+@dataclass
+class LocalityConfig:
+    """Locality: a city, province, US state or EU member state with its own economic regulator."""
+
+    state: str = param(MISSING, "state the locality belongs to", "state name")
+    label: str = param(MISSING, "display name", "text")
+    advantage: float = param(
+        MISSING, "comparative advantage in AI (tech firms, universities, talent)", "index", 0, 1
+    )
+    budget: float = param(MISSING, "fiscal budget the locality can put into AI", "USD bn/yr", 0)
+    firm_share: float = param(
+        MISSING, "relative number of the state's AI firms located here", "weight", 0
+    )
+    F: float = param(
+        MISSING, "local facilitation: share of the AI budget spent on instruments", "index", 0, 1
+    )
+    R: float = param(
+        0.0,
+        "local restrictive rules (state AI laws); only localities of a silos state hold them",
+        "index",
+        0,
+        1,
+        source="Ma 2024 Table 2: China's local regulators are economic regulators with "
+        "facilitative functions only; US states legislate (e.g. California, Colorado)",
+    )
+    instruments: list[str] = param(
+        [], "instruments in force at the start", "instrument names", source="world file"
+    )
+    pilot_zone: bool = param(
+        False,
+        "a national pilot zone at the start (China's NIDS)",
+        "flag",
+        source="18 NIDS by Dec 2021 (002)",
+    )
+
+
+@dataclass
+class InstrumentSpec:
+    """Instrument: a named facilitative policy a locality can adopt (Ma 2024, Table 1)."""
+
+    label: str = param(MISSING, "display name", "text")
+    kind: str = param(
+        "talent",
+        "what the instrument works on; a sector_bet is never codified",
+        "name",
+        choices=INSTRUMENT_KINDS,
+        source="Ma 2024 Table 1 and the KASE framework it cites",
+    )
+    productivity: float = param(
+        MISSING, "productivity gain of local firms at full fit and F=1", "share", 0, 1
+    )
+    need: float = param(
+        MISSING,
+        "comparative advantage the instrument needs to return its full value",
+        "index",
+        1e-3,
+        1,
+    )
+    weight: float = param(
+        1.0, "share of local spending it takes, relative to other instruments", "weight", 0, 100
+    )
+    source: str = param("", "where the instrument is documented", "text")
+
+
+@dataclass
+class LocalParams:
+    """Local competition: how local governments compete, imitate, invent, herd and spend."""
+
+    competition: float = param(
+        1.0,
+        "yardstick intensity: weight of relative performance in officials' promotion",
+        "multiplier",
+        0,
+        10,
+        "Ma 2024: competitive liberalisation; 0 switches the yardstick off",
+    )
+    liberalisation: float = param(
+        0.4,
+        "rise of a locality's target facilitation, as a share of its headroom, when every "
+        "peer outperforms it",
+        "share",
+        0,
+        1,
+        source="stated assumption: the last-ranked locality closes 40% of its gap to full "
+        "facilitation, the median one 20%",
+    )
+    speed: float = param(
+        0.2,
+        "share of the gap to the target facilitation closed each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="local action plans are revised yearly, faster than national law",
+    )
+    boost: float = param(
+        1.0,
+        "multiplier on instruments' productivity gains for local firms",
+        "multiplier",
+        0,
+        10,
+        source="scale of the instrument catalogue's productivity column",
+    )
+    imitation_rate: float = param(
+        0.15,
+        "chance a quarter that a locality copies an instrument of a better-ranked peer, "
+        "at competition 1",
+        "probability/quarter",
+        0,
+        1,
+        "Ma 2024: the ten cities' talent policies are strikingly similar (Table 1)",
+    )
+    invention_rate: float = param(
+        0.02,
+        "chance a quarter that a locality invents a new instrument",
+        "probability/quarter",
+        0,
+        1,
+        "Ma 2024: entrepreneurial regulation; about one new instrument per city every 12 years, "
+        "doubled in pilot zones",
+    )
+    invention_productivity: float = param(
+        0.02,
+        "median productivity gain of an invented instrument",
+        "share",
+        0,
+        1,
+        source="the order of the catalogue's talent instruments",
+    )
+    invention_sigma: float = param(
+        0.8,
+        "log-sd of invented instruments' productivity",
+        "log units",
+        0,
+        3,
+        source="most experiments are modest, a few are large",
+    )
+    herding: float = param(
+        0.1,
+        "chance a quarter of joining a sector bet that every peer has made, at competition 1",
+        "probability/quarter",
+        0,
+        1,
+        "Ma 2024: local governments invest in similar sectors because the centre evaluates "
+        "them more easily; the post-2022 local LLM race",
+    )
+    bet: str = param(
+        "local_llm",
+        "the instrument localities herd into",
+        "instrument name",
+        source="Ma 2024: cities and provinces racing to train their own LLMs (Henan)",
+    )
+    adoption_rate: float = param(
+        0.25,
+        "chance a quarter that a locality adopts a codified national instrument",
+        "probability/quarter",
+        0,
+        1,
+        source="national guidance is implemented locally within about a year",
+    )
+    relocation_rate: float = param(
+        0.05,
+        "share of firms that reconsider their locality each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="stated assumption: a firm reviews its location about every five years",
+    )
+    relocation_threshold: float = param(
+        0.03,
+        "productivity gain a destination must offer to be worth a move",
+        "share",
+        0,
+        1,
+        source="moving costs: staff, premises and lost local ties",
+    )
+    location_sensitivity: float = param(
+        10.0,
+        "how strongly firms' choice of locality follows its conditions (logit)",
+        "per log unit",
+        0,
+        100,
+        source="stated assumption: a 7% productivity advantage doubles a locality's pull",
+    )
+
+
+@dataclass
+class CentralParams:
+    """Central regulator: codification, yardstick, pilot zones and tolerance (Ma 2024)."""
+
+    tolerance: float = param(
+        0.5,
+        "how far a dual-track centre keeps enforcement below its rules: E <= (1-tolerance) R",
+        "share",
+        0,
+        1,
+        "Ma 2024: 'tolerant and prudent' (baorong shenshen), Art. 3 of the 2023 generative AI "
+        "measures; China's E 0.35 at R 0.7 in the world file",
+    )
+    review_every: int = param(
+        4,
+        "quarters between the centre's reviews (yardstick ranking, codification, pilot zones)",
+        "quarters",
+        1,
+        40,
+        source="yearly cadence of cadre evaluation and national guidance",
+    )
+    codify_margin: float = param(
+        0.02,
+        "yearly capability-growth lead adopters need over non-adopters for codification",
+        "share/yr",
+        0,
+        10,
+        "Ma 2024 Figure 1: Beijing codifies what bears fruit locally",
+    )
+    codify_min_adopters: int = param(
+        2,
+        "adopters an instrument needs before the centre can judge it",
+        "count",
+        1,
+        100,
+        source="one adopter's success cannot be told from luck",
+    )
+    codify_F: float = param(
+        0.01,
+        "rise of the national facilitation anchor per codified instrument",
+        "index",
+        0,
+        1,
+        "Ma 2024 Figure 1: codified local practice becomes national facilitative policy",
+    )
+    promotion_share: float = param(
+        0.2,
+        "share of localities whose officials are promoted at each review",
+        "share",
+        0,
+        1,
+        source="promotion is for the top performers (yardstick competition)",
+    )
+    pilot_cap: int = param(
+        20,
+        "most pilot zones the centre designates",
+        "count",
+        0,
+        1000,
+        "NIDS guidelines: about 20 (MST 2020, in 002)",
+    )
+    pilot_invention: float = param(
+        2.0,
+        "invention-rate multiplier in a pilot zone",
+        "multiplier",
+        1,
+        20,
+        "NIDS are where municipalities test new AI regulatory measures (002)",
+    )
+    pilot_leeway: float = param(
+        0.1,
+        "extra headroom for a pilot zone's target facilitation",
+        "index",
+        0,
+        1,
+        source="pilot zones may go further than others; stated assumption",
+    )

@@ -1,0 +1,125 @@
+"""National policy parameters (``policy.*``)."""
+
+from dataclasses import dataclass
+
+from sim.config.base import param
+
+
+@dataclass
+class PolicyParams:
+    """National policy: the states' stance update and chips (`sim/agents/state.py`)."""
+
+    speed: float = param(
+        0.15,
+        "share of the gap to the target stance closed each quarter",
+        "share/quarter",
+        0,
+        1,
+        "regulation takes years to legislate",
+    )
+    rp_response: float = param(
+        0.5,
+        "rise of target R per unit of regulatory pressure",
+        "per unit",
+        0,
+        5,
+        "Ma 2024: restrictive rules answer the EU's regulatory pressure",
+    )
+    tp_response: float = param(
+        0.3,
+        "rise of target F per unit of technological pressure",
+        "per unit",
+        0,
+        5,
+        "Ma 2024: facilitative rules answer the US's technological pressure",
+    )
+    ip_response: float = param(
+        0.2,
+        "rise of target R per unit of incident pressure",
+        "per unit",
+        0,
+        5,
+        source="incidents raise demand for binding rules; smaller than the "
+        "Brussels-effect response",
+    )
+    ip_enforcement: float = param(
+        0.2,
+        "rise of target E per unit of incident pressure",
+        "per unit",
+        0,
+        5,
+        source="incidents are met first by stricter enforcement of existing rules",
+    )
+    incident_scale: float = param(
+        50.0,
+        "incidents a year in a market at which its incident pressure reaches 63%",
+        "incidents/yr",
+        0,
+        source="about a quarter of the world's ~200 incidents a year",
+    )
+    single_track_damping: float = param(
+        0.6,
+        "how much a restrictive single-track centre damps facilitation",
+        "share",
+        0,
+        1,
+        "Ma 2024: the EU's restrictive framework prevents members' facilitation",
+    )
+    learning_rate: float = param(
+        0.05,
+        "pull towards successful, trusted, aligned peers each quarter",
+        "share/quarter",
+        0,
+        1,
+        source="policy diffusion is slow: a few per cent of the gap a quarter",
+    )
+    success_scale: float = param(
+        0.05,
+        "growth lead over the average at which a peer counts as 63% successful",
+        "share/yr",
+        1e-6,
+        10,
+        source="five percentage points of yearly capability growth is a "
+        "visible lead for policymakers",
+    )
+    chip_investment_base: float = param(
+        0.02,
+        "domestic chip investment per unit of AI market",
+        "share of AI market",
+        0,
+        1,
+        source="about 2% of the AI market reinvested in domestic chips at F=1",
+    )
+    chip_investment_gap: float = param(
+        3.0,
+        "extra chip investment per unit of denied compute access",
+        "multiplier",
+        0,
+        50,
+        "export controls motivate import substitution (Huawei Ascend, 002)",
+    )
+    chip_learning: float = param(
+        0.02,
+        "chip capability gained per sqrt(USD bn) invested per quarter",
+        "share",
+        0,
+        1,
+        source="stated estimate: with its baseline investment China's chips move from 0.45 to "
+        "about 0.6 of the frontier by 2030, continuing the Ascend 910C's progress (002)",
+    )
+    chip_substitution: float = param(
+        0.8,
+        "how well domestic chips replace denied imports",
+        "share",
+        0,
+        1,
+        "Ascend 910C said to match the H100, less versatile (002)",
+    )
+    access_adjust: float = param(
+        0.3,
+        "share of the gap to the export-control access target closed each quarter",
+        "share/quarter",
+        0,
+        1,
+        "stockpiles and grey imports delay controls",
+    )
