@@ -14,7 +14,15 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.config import EventsConfig, SimConfig, StateConfig, has_default, mapping_schema
+from sim.config import (
+    EventsConfig,
+    SimConfig,
+    StateConfig,
+    has_default,
+    institutions,
+    local,
+    mapping_schema,
+)
 
 
 class ConfigError(ValueError):
@@ -204,10 +212,7 @@ def validate(cfg: DictConfig) -> None:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
             _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
     _check_events(cfg.events, refs, cfg.start)
-    for check in CROSS_CHECKS:
-        check(cfg)
-
-
-# Checks that need more than one key at once (e.g. a locality's state must have localities'
-# governance); each raises ConfigError. Modules owning a concept append to this list.
-CROSS_CHECKS: list = []
+    for check in (institutions.cross_check, local.cross_check):
+        message = check(cfg)
+        if message:
+            raise ConfigError(message)

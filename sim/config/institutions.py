@@ -25,3 +25,8 @@ class AccordConfig:
 @dataclass
 class TrustParams:
     """Trust: how trust between states changes (shared membership, controls, incidents)."""
+
+
+def cross_check(cfg) -> str | None:
+    """Checks across keys that the schema cannot express; returns a one-line error or None."""
+    return None
