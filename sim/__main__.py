@@ -4,9 +4,9 @@
     python -m sim scenario=export_controls_tight seed=7 steps=80 policy.speed=0.3
     python -m sim states.china.E=0.3 firms.n_initial=10000
 
-Each run writes model.parquet, states.parquet, summary.json, overview.png and Hydra's .hydra/
-into a new folder under results/runs/. Bad input ends with one line naming what to fix, exit
-code 2, and no run folder.
+Each run writes model.parquet, states.parquet, localities.parquet, summary.json, overview.png
+and Hydra's .hydra/ into a new folder under results/runs/. Bad input ends with one line naming
+what to fix, exit code 2, and no run folder.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """Named reporters for Mesa's DataCollector (no lambdas, so runs pickle for batch_run).
 
 Model-level reporters give one row per step (``model.parquet``); state reporters give one row
-per step and state (``states.parquet``). Shares "by pole" sum the states whose ``pole`` is that
-pole; foundation-model shares are over the trailing four quarters, like the annual counts of the
+per step and state (``states.parquet``); local reporters one row per step and locality
+(``localities.parquet``). Local model-level metrics are over China's localities, the paper's
+case; the state-level columns give them for every state with localities. Shares "by pole" sum
+the states whose ``pole`` is that pole; foundation-model shares are over the trailing four
+quarters, like the annual counts of the
 stylised facts.
 """
 
@@ -100,6 +103,78 @@ def mean_safety(model: RegulatoryCompetition) -> float:
     return float(pop.safety[pop.alive].mean()) if pop.n else float("nan")
 
 
+# -- the local level (dual-track regulation) ----------------------------------------------
+
+
+def _china_localities(model: RegulatoryCompetition) -> list:
+    return [loc for loc in model.localities if loc.state.pole == "china"]
+
+
+def _waste_share(localities: list) -> float:
+    spending = sum(loc.spending for loc in localities)
+    return sum(loc.waste for loc in localities) / spending if spending > 0 else float("nan")
+
+
+def _dispersion(localities: list) -> float:
+    return float(np.std([loc.F for loc in localities])) if localities else float("nan")
+
+
+def codified_instruments(model: RegulatoryCompetition) -> int:
+    """Local instruments codified into national policy so far, all states."""
+    return sum(len(c.codified) for c in model.centres)
+
+
+def local_waste_share(model: RegulatoryCompetition) -> float:
+    """Waste over spending of China's localities this quarter (share)."""
+    return _waste_share(_china_localities(model))
+
+
+def local_facilitation(model: RegulatoryCompetition) -> float:
+    """Mean facilitation of China's localities."""
+    locs = _china_localities(model)
+    return float(np.mean([loc.F for loc in locs])) if locs else float("nan")
+
+
+def local_policy_dispersion(model: RegulatoryCompetition) -> float:
+    """Standard deviation of facilitation across China's localities."""
+    return _dispersion(_china_localities(model))
+
+
+def local_spending(model: RegulatoryCompetition) -> float:
+    """Spending of China's localities this quarter (USD bn)."""
+    return float(sum(loc.spending for loc in _china_localities(model)))
+
+
+def relocations(model: RegulatoryCompetition) -> int:
+    """Firms that moved between localities of their state this quarter."""
+    return int(sum(loc.moved_in for loc in model.localities))
+
+
+def _own_localities(state) -> list:
+    return state.centre.localities if state.centre is not None else []
+
+
+def state_local_facilitation(state) -> float:
+    """Mean facilitation of the state's localities (NaN without localities)."""
+    locs = _own_localities(state)
+    return float(np.mean([loc.F for loc in locs])) if locs else float("nan")
+
+
+def state_local_waste_share(state) -> float:
+    """Waste over spending of the state's localities this quarter."""
+    return _waste_share(_own_localities(state))
+
+
+def state_local_dispersion(state) -> float:
+    """Standard deviation of facilitation across the state's localities."""
+    return _dispersion(_own_localities(state))
+
+
+def state_codified(state) -> int:
+    """Instruments the state's centre has codified so far."""
+    return len(state.centre.codified) if state.centre is not None else 0
+
+
 def _pole_reporter(kind: str, pole: str):
     source = capability if kind == "capability" else trailing_releases
 
@@ -134,6 +209,12 @@ MODEL_REPORTERS = {
     "entries": entries,
     "exits": exits,
     "mean_safety": mean_safety,
+    "codified_instruments": codified_instruments,
+    "local_facilitation": local_facilitation,
+    "local_spending": local_spending,
+    "local_waste_share": local_waste_share,
+    "local_policy_dispersion": local_policy_dispersion,
+    "relocations": relocations,
     **institution_metrics.MODEL_REPORTERS,
 }
 
@@ -159,5 +240,31 @@ STATE_REPORTERS = {
     "TP": "TP",
     "RP": "RP",
     "IP": "IP",
+    "local_facilitation": state_local_facilitation,
+    "local_waste_share": state_local_waste_share,
+    "local_dispersion": state_local_dispersion,
+    "codified_instruments": state_codified,
     **institution_metrics.STATE_REPORTERS,
+}
+
+LOCAL_REPORTERS = {
+    "state": "state_name",
+    "locality": "name",
+    "advantage": "advantage",
+    "facilitation": "F",
+    "R": "R",
+    "spending": "spending",
+    "waste": "waste",
+    "productivity": "productivity",
+    "instruments": "instrument_list",
+    "n_instruments": "n_instruments",
+    "llm_bet": "llm_bet",
+    "firms": "firms",
+    "capability": "capability",
+    "growth": "growth",
+    "rank_pressure": "rank_pressure",
+    "pilot_zone": "pilot_zone",
+    "promotions": "promotions",
+    "moved_in": "moved_in",
+    "moved_out": "moved_out",
 }

@@ -4,8 +4,10 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 
 1. scheduled geopolitical events;
 2. states: compute access and chips, pressures, policy learning, stance;
-3. (local governments compete: the dual-track issue adds them here);
-4. (central regulators codify local instruments: same);
+3. local governments compete: facilitation, imitation, herding, invention, spending and waste
+   (``sim/agents/local_government.py``), ranked by their central regulator;
+4. central regulators review every few quarters: promotions, codification of local instruments,
+   pilot zones (``sim/agents/central_regulator.py``);
 5. firms, vectorised: revenue, compliance, R&D, capability, safety, releases, incidents,
    market choice, exit and entry;
 6. institutions: WAICO membership and harmonisation, the other international instruments,
@@ -20,16 +22,21 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim import events
+from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
+from sim.agents.local_government import LocalGovernment
+from sim.agents.location import LocalLayout
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.compose import compose_config
 from sim.config import POLES
-from sim.metrics import MODEL_REPORTERS, STATE_REPORTERS
+from sim.instruments import catalogue
+from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.validate import parse_quarter
 
 
@@ -74,6 +81,8 @@ class RegulatoryCompetition(mesa.Model):
         # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
         self.firm_params = OmegaConf.to_object(cfg.firms)
         self.policy = OmegaConf.to_object(cfg.policy)
+        self.local = OmegaConf.to_object(cfg.local)
+        self.central = OmegaConf.to_object(cfg.central)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_rng, firm_rng, self.local_rng, self.institution_rng = (
             np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
@@ -100,14 +109,18 @@ class RegulatoryCompetition(mesa.Model):
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
+        self._build_localities()
         capacity = int(1.25 * cfg.firms.n_initial) + 16  # headroom for entrants
-        self.firms = FirmPopulation(self.S, self.firm_params, firm_rng, capacity)
+        self.firms = FirmPopulation(
+            self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
+        )
         self._populate(init_rng)
         self._settle()
         self.institutions = build_institutions(self)
 
         self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, agenttype_reporters={State: STATE_REPORTERS}
+            model_reporters=MODEL_REPORTERS,
+            agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
         )
         self.datacollector.collect(self)
 
@@ -120,6 +133,41 @@ class RegulatoryCompetition(mesa.Model):
                 trust[i, self._by_name[other].index] = value
         np.fill_diagonal(trust, 1.0)
         return trust
+
+    def _build_localities(self) -> None:
+        """Local governments, one central regulator per state that has any, and the layout
+        through which firms see them."""
+        self.instrument_registry = catalogue(self.cfg.instruments)
+        self.localities = [
+            LocalGovernment(self, name, i, lc, self.state(lc.state))
+            for i, (name, lc) in enumerate(self.cfg.localities.items())
+        ]
+        self.centres = [
+            CentralRegulator(self, s, [loc for loc in self.localities if loc.state is s])
+            for s in self.states
+            if any(loc.state is s for loc in self.localities)
+        ]
+        self.layout = LocalLayout(
+            np.array([loc.state.index for loc in self.localities], np.int64),
+            np.array([loc.firm_share for loc in self.localities]),
+            self.S,
+        )
+        for centre in self.centres:
+            for loc in centre.localities:
+                loc.spend(centre.damping)
+        self._refresh_layout()
+
+    def _refresh_layout(self) -> None:
+        """Hand the localities' productivity and local rules to the firms' layout."""
+        if not self.localities:
+            return
+        p = self.firm_params
+        local_rules = np.array([loc.R * loc.state.E for loc in self.localities])
+        self.layout.refresh(
+            np.array([loc.productivity for loc in self.localities]),
+            p.attract_restriction * local_rules,
+            p.compliance_fixed * local_rules,
+        )
 
     def _populate(self, rng: np.random.Generator) -> None:
         """Initial firms: counts by firm_weight, log-normal capability around each state's scale,
@@ -143,8 +191,14 @@ class RegulatoryCompetition(mesa.Model):
         steady = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
         pop.capital = np.where(pop.alive, steady, 0.0)
         zero = np.zeros(len(pop.alive), np.int64)
-        none = np.zeros(self.S, np.int64)
-        self._record({**pop.flows(zero, zero), **pop.stocks(), "entries": none, "exits": none})
+        none, nowhere = np.zeros(self.S, np.int64), np.zeros(self.layout.L, np.int64)
+        self._record(
+            {
+                **pop.flows(zero, zero),
+                **pop.stocks(),
+                **{"entries": none, "exits": none, "moved_in": nowhere, "moved_out": nowhere},
+            }
+        )
 
     def _settle(self) -> None:
         """Read the initial stances as the states' answer to the initial pressures, so that the
@@ -157,6 +211,8 @@ class RegulatoryCompetition(mesa.Model):
             s.incident_history.extend([float(per_market[s.index])] * 4)
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
             s.settle_anchor()
+        for centre in self.centres:
+            centre.settle()
 
     # -- views used by the agents ----------------------------------------------------------
 
@@ -214,6 +270,11 @@ class RegulatoryCompetition(mesa.Model):
             s.update_chips()
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
             s.update_stance(pull)
+        for centre in self.centres:
+            centre.step_localities(self.local_rng, quarter)
+        for centre in self.centres:
+            centre.review(quarter)
+        self._refresh_layout()
 
         self._record(self.firms.step(self, self.jurisdictions()))
         step_institutions(self)
@@ -237,6 +298,13 @@ class RegulatoryCompetition(mesa.Model):
             s.incident_history.append(s.incidents_in_market)
             s.capability_history.append(s.capability)
             s.mean_safety = float(tallies["safety"][i] / s.firms) if s.firms else float("nan")
+        for loc in self.localities:
+            i = loc.index
+            loc.capability = float(tallies["local_capability"][i])
+            loc.firms = int(tallies["local_firms"][i])
+            loc.moved_in = int(tallies["moved_in"][i])
+            loc.moved_out = int(tallies["moved_out"][i])
+            loc.capability_history.append(loc.capability)
 
     def run(self, steps: int | None = None) -> RegulatoryCompetition:
         """Run ``steps`` quarters (default: the config's horizon); returns the model."""
@@ -254,6 +322,13 @@ class RegulatoryCompetition(mesa.Model):
     def states_frame(self):
         """One row per step and state (``states.parquet``)."""
         df = self.datacollector.get_agenttype_vars_dataframe(State).reset_index()
+        return df.rename(columns={"Step": "step"}).drop(columns=["AgentID"])
+
+    def localities_frame(self):
+        """One row per step and locality (``localities.parquet``)."""
+        if not self.localities:
+            return pd.DataFrame(columns=["step", *LOCAL_REPORTERS])
+        df = self.datacollector.get_agenttype_vars_dataframe(LocalGovernment).reset_index()
         return df.rename(columns={"Step": "step"}).drop(columns=["AgentID"])
 
     @property

@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
@@ -40,11 +41,69 @@ def _state_lines(ax, states: pd.DataFrame, column: str, title: str) -> None:
     ax.set_ylim(0, 1)
 
 
-def draw_overview(frame: pd.DataFrame, states: pd.DataFrame, path: Path, model=None) -> None:
-    """Six panels: capability and foundation-model shares by pole, R and F of the main states,
-    China's compute access and domestic chips, and fragmentation with incidents."""
+def _local_panels(axes, frame: pd.DataFrame, localities: pd.DataFrame | None) -> None:
+    """China's local level: facilitation (mean and range across localities), waste share and
+    codified instruments over time; waste share by locality in the final quarter."""
+    ax, bars = axes
+    china = localities[localities.state == "china"] if localities is not None else None
+    if china is None or china.empty:
+        for a in axes:
+            a.text(
+                0.5, 0.5, "no Chinese localities in this world", ha="center", transform=a.transAxes
+            )
+        return
+    china = china.merge(frame[["step", "time"]], on="step")
+    band = china.groupby("time").facilitation.agg(["min", "mean", "max"])
+    ax.fill_between(band.index, band["min"], band["max"], color="#c0392b", alpha=0.15)
+    ax.plot(band.index, band["mean"], color="#c0392b", lw=2, label="local facilitation (range)")
+    ax.plot(frame.time, frame.local_waste_share, color="#7f8c8d", lw=2, label="waste share")
+    ax.set_ylim(0, 1)
+    twin = ax.twinx()
+    twin.step(frame.time, frame.codified_instruments, color="black", lw=1, where="post")
+    twin.set_ylabel("codified instruments (black)")
+    ax.set_title("China's localities: competition, waste, codification")
+    ax.legend(fontsize=8, loc="upper left")
+
+    last = china[china.step == china.step.max()].sort_values("advantage", ascending=False)
+    share = (last.waste / last.spending.where(last.spending > 0)).fillna(0.0)
+    colours = np.where(last.llm_bet, "#c0392b", "#95a5a6")
+    bars.bar(last.locality, share, color=colours)
+    bars.set_xticks(range(len(last)), last.locality, rotation=90, fontsize=6)
+    bars.set_ylim(0, 1)
+    bars.set_title("Waste share by locality, final quarter (red: local LLM bet)")
+    bars.set_xlabel("localities, by comparative advantage (high to low)")
+    bars.grid(alpha=0.3)
+
+
+def _waico_panel(ax, frame: pd.DataFrame) -> None:
+    """The WAICO adoption curve, when WAICO exists in the scenario."""
+    if "waico_members" not in frame or not (frame.waico_members > 0).any():
+        ax.text(
+            0.5, 0.5, "WAICO not proposed in this scenario", ha="center", transform=ax.transAxes
+        )
+        ax.set_title("WAICO adoption")
+        return
+    ax.plot(frame.time, frame.waico_gdp_share, color="#8e44ad", lw=2, label="members' GDP share")
+    ax.set_ylim(0, 1)
+    twin = ax.twinx()
+    twin.step(frame.time, frame.waico_members, color="black", lw=1, where="post")
+    twin.set_ylabel("members (black)")
+    ax.set_title("WAICO adoption")
+    ax.legend(fontsize=8, loc="upper left")
+
+
+def draw_overview(
+    frame: pd.DataFrame,
+    states: pd.DataFrame,
+    path: Path,
+    model=None,
+    localities: pd.DataFrame | None = None,
+) -> None:
+    """Nine panels: capability and foundation-model shares by pole, R and F of the main states,
+    China's compute access and domestic chips, fragmentation with incidents, China's local
+    level (facilitation, waste, codification; waste by locality) and WAICO adoption."""
     states = states.merge(frame[["step", "time"]], on="step")
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
+    fig, axes = plt.subplots(3, 3, figsize=(15, 12.5), constrained_layout=True)
     for pole, colour in POLE_COLOURS.items():
         axes[0, 0].plot(
             frame.time, frame[f"capability_share_{pole}"], color=colour, lw=2, label=pole
@@ -99,7 +158,9 @@ def draw_overview(frame: pd.DataFrame, states: pd.DataFrame, path: Path, model=N
     twin.set_ylabel("incidents per quarter")
     ax.legend(loc="upper left", fontsize=8)
     twin.legend(loc="upper right", fontsize=8)
-    for ax in axes.flat:
+    _local_panels((axes[2, 0], axes[2, 2]), frame, localities)
+    _waico_panel(axes[2, 1], frame)
+    for ax in (*axes[:2].flat, axes[2, 0], axes[2, 1]):
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.set_xlabel("year")

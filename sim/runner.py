@@ -109,20 +109,22 @@ def summarise(model: RegulatoryCompetition, wall: float) -> dict[str, Any]:
 
 
 def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = True) -> dict:
-    """Run the model to its horizon and write model.parquet, states.parquet, summary.json and
-    overview.png into ``outdir``. Returns the summary."""
+    """Run the model to its horizon and write model.parquet, states.parquet,
+    localities.parquet, summary.json and overview.png into ``outdir``. Returns the summary."""
     t0 = time.perf_counter()
     model.run()
     wall = time.perf_counter() - t0
     outdir.mkdir(parents=True, exist_ok=True)
-    frame, states = model.model_frame(), model.states_frame()
+    frame, states, localities = model.model_frame(), model.states_frame(), model.localities_frame()
     atomic_write(outdir / "model.parquet", lambda p: frame.to_parquet(p, index=False))
     atomic_write(outdir / "states.parquet", lambda p: states.to_parquet(p, index=False))
+    atomic_write(outdir / "localities.parquet", lambda p: localities.to_parquet(p, index=False))
     summary = summarise(model, wall)
     if figure:
         from sim.overview import draw_overview
 
-        atomic_write(outdir / "overview.png", lambda p: draw_overview(frame, states, p, model))
+        draw = lambda p: draw_overview(frame, states, p, model, localities)  # noqa: E731
+        atomic_write(outdir / "overview.png", draw)
     atomic_write(
         outdir / "summary.json",
         lambda p: p.write_text(json.dumps(summary, indent=2, allow_nan=False)),

@@ -85,12 +85,17 @@ _FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "complia
 class FirmPopulation:
     """Array state and the quarterly update of all firms (MODEL.md §3, step 5)."""
 
-    def __init__(self, n_states: int, params, rng: np.random.Generator, capacity: int) -> None:
+    def __init__(
+        self, n_states: int, params, rng: np.random.Generator, capacity: int, layout, local
+    ) -> None:
         self.p = params
+        self.local = local  # local-competition parameters: relocation and placement
+        self.layout = layout  # LocalLayout: the localities firms can live in
         self.rng = rng
         self.S = n_states
         self.alive = np.zeros(capacity, bool)
         self.home = np.zeros(capacity, np.int16)
+        self.loc = np.full(capacity, -1, np.int32)  # locality index; -1: none
         for name in _FLOAT:
             setattr(self, name, np.zeros(capacity))
         self.open = np.zeros(capacity, bool)
@@ -136,6 +141,7 @@ class FirmPopulation:
         p, rng = self.p, self.rng
         self.alive[slots] = True
         self.home[slots] = home
+        self.loc[slots] = self.layout.place(home, rng, self.local.location_sensitivity)
         self.k[slots] = k
         self.capital[slots] = capital
         self.talent[slots] = rng.lognormal(0.0, p.talent_sigma, n)
@@ -158,6 +164,7 @@ class FirmPopulation:
             self.agents[s].remove()
             self.agents[s] = None
         self.alive[slots] = False
+        self.loc[slots] = -1
         for name in ("k", "capital", "revenue", "compliance", "rd"):
             getattr(self, name)[slots] = 0.0
         self.serve[slots] = False
@@ -176,6 +183,7 @@ class FirmPopulation:
         self.revenue_fj = market_revenue(self, ktheta, j) * luck[:, None]
         self.revenue = self.revenue_fj.sum(axis=1)
         self.compliance, sigma_max = compliance_costs(self, j)
+        self.compliance += np.where(a, self.layout.compliance[self.loc], 0.0)
 
         inflow = self.inflow(ktheta, j)
         self.rd = p.rd_share * self.capital
@@ -190,6 +198,7 @@ class FirmPopulation:
             * effective**p.rd_elasticity
             * (j.talent[home] * self.talent) ** p.talent_elasticity
             * (1.0 + p.facilitation_boost * j.F[home])
+            * self.layout.productivity[self.loc]
         )
         self.k = np.where(a, self.k * (1.0 - p.obsolescence) + gain, 0.0)
 
@@ -212,8 +221,10 @@ class FirmPopulation:
         entry_costs = choose_markets(self, j, rng, p.market_review)
         self.capital -= entry_costs
 
+        moved_out, moved_in = self.layout.relocate(self, rng, self.local)
+
         # Flows are counted over the firms active this quarter, stocks after exit and entry.
-        tallies = self.flows(fm, inc)
+        tallies = {**self.flows(fm, inc), "moved_out": moved_out, "moved_in": moved_in}
         tallies["exits"] = self._exit()
         tallies["entries"] = self._enter(model, j)
         return {**tallies, **self.stocks()}
@@ -258,10 +269,14 @@ class FirmPopulation:
     def stocks(self) -> dict[str, np.ndarray]:
         """Per-state sums over the firms alive at the end of the quarter."""
         a, h, S = self.alive, self.home, self.S
+        placed = a & (self.loc >= 0)
+        L = self.layout.L
         return {
             "capability": np.bincount(h[a], self.k[a], S),
             "firms": np.bincount(h[a], minlength=S),
             "safety": np.bincount(h[a], self.safety[a], S),
+            "local_capability": np.bincount(self.loc[placed], self.k[placed], L),
+            "local_firms": np.bincount(self.loc[placed], minlength=L),
         }
 
     def _exit(self) -> np.ndarray:

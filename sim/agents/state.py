@@ -55,6 +55,7 @@ class State(mesa.Agent):
         self.mean_safety = float("nan")
         self.TP = self.RP = self.IP = 0.0
         self.waico_member = False  # set by the institutions (sim/agents/waico.py)
+        self.centre = None  # its CentralRegulator, if the state has localities
 
     @property
     def stringency(self) -> float:
@@ -121,10 +122,12 @@ class State(mesa.Agent):
         """Close part of the gap to the target stance and add the peers' pull."""
         pol = self.model.policy
         response = self.pressure_response()
+        target = {key: _clip01(self.anchor[key] + response[key]) for key in ("R", "F", "E")}
+        if self.centre is not None:
+            self.centre.shape_target(target, response)
         for key in ("R", "F", "E"):
-            target = _clip01(self.anchor[key] + response[key])
             now = getattr(self, key)
-            setattr(self, key, _clip01(now + pol.speed * (target - now) + peer_pull[key]))
+            setattr(self, key, _clip01(now + pol.speed * (target[key] - now) + peer_pull[key]))
 
     def update_chips(self) -> None:
         """Compute access drifts to the export-control target; domestic chips grow with investment.

@@ -220,12 +220,21 @@ class CentralParams:
         source="yearly cadence of cadre evaluation and national guidance",
     )
     codify_margin: float = param(
-        0.02,
+        0.05,
         "yearly capability-growth lead adopters need over non-adopters for codification",
         "share/yr",
         0,
         10,
-        "Ma 2024 Figure 1: Beijing codifies what bears fruit locally",
+        "Ma 2024 Figure 1: Beijing codifies what bears fruit locally; five points of yearly "
+        "growth is the visible lead also used by policy.success_scale",
+    )
+    codify_reviews: int = param(
+        2,
+        "consecutive reviews in which adopters must lead before the centre codifies",
+        "reviews",
+        1,
+        40,
+        source="stated assumption: a practice must bear fruit for two years running",
     )
     codify_min_adopters: int = param(
         2,

@@ -1,0 +1,166 @@
+"""Local governments: economic regulators that compete by liberalising (Ma 2024).
+
+A locality (a Chinese city or province, a US state, an EU member state) has a fiscal budget for
+AI, a comparative advantage in AI, a facilitation level ``F`` (the share of that budget it
+spends) and a set of named instruments. Each quarter, under a dual-track centre's yardstick, it
+raises ``F`` when its peers outperform it (competitive liberalisation), copies instruments of
+better-ranked peers, herds into the sector bet many peers have made (the local LLM race), and,
+under every governance structure, sometimes invents an instrument (entrepreneurial regulation).
+Spending on an instrument the locality lacks the advantage for is *waste* (the Henan case).
+docs/ODD.md, "Dual-track regulation", gives the equations.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+import numpy as np
+
+from sim.instruments import Instrument, invent
+
+
+class LocalGovernment(mesa.Agent):
+    """One locality's economic regulator."""
+
+    def __init__(self, model: mesa.Model, name: str, index: int, cfg, state) -> None:
+        super().__init__(model)
+        self.name = name
+        self.index = index  # position in the model's locality arrays
+        self.state = state  # the State agent it belongs to
+        self.label = cfg.label
+        self.advantage = float(cfg.advantage)
+        self.budget = float(cfg.budget)
+        self.firm_share = float(cfg.firm_share)
+        self.F = self.anchor_F = float(cfg.F)
+        self.R = float(cfg.R)
+        self.instruments: list[str] = list(dict.fromkeys(cfg.instruments))  # ordered, no repeats
+        self.pilot_zone = bool(cfg.pilot_zone)
+        self.rank_pressure = 0.0
+        self.promotions = 0
+        self.inventions = 0
+        self.spending = self.waste = 0.0
+        self.productivity = 1.0
+        # Outcomes written by the model after the firms' step.
+        self.capability = 0.0
+        self.firms = 0
+        self.moved_in = self.moved_out = 0
+        self.capability_history: deque[float] = deque(maxlen=5)
+
+    # -- views -------------------------------------------------------------------------------------
+
+    @property
+    def growth(self) -> float:
+        """Capability growth of the locality's firms over the last four quarters (share): the
+        yardstick by which the centre ranks localities."""
+        h = self.capability_history
+        return h[-1] / h[0] - 1.0 if len(h) > 1 and h[0] > 0 else 0.0
+
+    @property
+    def state_name(self) -> str:
+        """Name of the state the locality belongs to."""
+        return self.state.name
+
+    @property
+    def n_instruments(self) -> int:
+        """Number of instruments in force."""
+        return len(self.instruments)
+
+    @property
+    def llm_bet(self) -> bool:
+        """Whether the locality runs the sector bet (``local.bet``, the local LLM by default)."""
+        return self.model.local.bet in self.instruments
+
+    @property
+    def instrument_list(self) -> str:
+        """The instruments in force, sorted and joined by ';' (a column of localities.parquet)."""
+        return ";".join(sorted(self.instruments))
+
+    def _held(self) -> list[Instrument]:
+        registry = self.model.instrument_registry
+        return [registry[n] for n in self.instruments]
+
+    # -- the quarter ----------------------------------------------------------------------------
+
+    def update(self, snapshot: dict[str, list[str]], better: list[str], rng, quarter: int) -> None:
+        """Facilitation, imitation, herding, invention and adoption of codified instruments.
+
+        Args:
+            snapshot: every same-state locality's instruments at the start of the quarter, so
+                the order in which localities move does not matter.
+            better: same-state localities ranked above this one (empty without a yardstick).
+            rng: the local-government stream.
+            quarter: index of the current quarter.
+        """
+        lp = self.model.local
+        centre = self.state.centre
+        yardstick = centre.yardstick
+        comp = lp.competition if yardstick else 0.0
+        headroom = min(1.0, comp * lp.liberalisation * self.rank_pressure) * (1 - self.anchor_F)
+        leeway = self.model.central.pilot_leeway if self.pilot_zone and yardstick else 0.0
+        target = min(1.0, self.anchor_F + headroom + leeway)
+        self.F += lp.speed * (target - self.F)
+
+        if yardstick:
+            self._imitate(snapshot, better, rng, min(1.0, comp * lp.imitation_rate))
+            self._herd(snapshot, rng, min(1.0, comp * lp.herding))
+            for name in centre.codified:
+                if name not in self.instruments and rng.random() < lp.adoption_rate:
+                    self.instruments.append(name)
+        pilot = self.model.central.pilot_invention if self.pilot_zone and yardstick else 1.0
+        if rng.random() < lp.invention_rate * pilot:
+            self.inventions += 1
+            new = invent(
+                self.name,
+                self.inventions,
+                quarter,
+                rng,
+                lp.invention_productivity,
+                lp.invention_sigma,
+            )
+            self.model.instrument_registry[new.name] = new
+            self.instruments.append(new.name)
+
+    def _imitate(self, snapshot: dict[str, list[str]], better: list[str], rng, p: float) -> None:
+        """Copy one instrument of a randomly drawn better-ranked peer (not its sector bet)."""
+        if not better or rng.random() >= p:
+            return
+        peer = better[int(rng.integers(len(better)))]
+        bet = self.model.local.bet
+        options = [n for n in snapshot[peer] if n not in self.instruments and n != bet]
+        if options:
+            self.instruments.append(options[int(rng.integers(len(options)))])
+
+    def _herd(self, snapshot: dict[str, list[str]], rng, p: float) -> None:
+        """Join the sector bet with a probability that grows with the share of peers in it."""
+        bet = self.model.local.bet
+        if bet in self.instruments or bet not in self.model.instrument_registry:
+            return
+        peers = [names for loc, names in snapshot.items() if loc != self.name]
+        share = sum(bet in names for names in peers) / max(len(peers), 1)
+        if rng.random() < p * share:
+            self.instruments.append(bet)
+
+    def spend(self, damping: float) -> None:
+        """Quarterly spending, waste and the productivity multiplier of local firms.
+
+        Spending F x budget is split over the instruments by weight; the part an instrument
+        cannot turn into value for lack of advantage (1 - fit) is waste. Instruments of one kind
+        substitute for each other (a second talent programme does not double the talent), so
+        firms gain the best fitted gain of each kind, summed over kinds, scaled by F and by
+        ``damping`` (a single-track centre's restrictive framework damps members' facilitation).
+        """
+        held = self._held()
+        self.spending = self.F * self.budget / 4.0
+        if not held:
+            self.waste, self.productivity = 0.0, 1.0
+            return
+        weights = np.array([i.weight for i in held])
+        fits = np.array([i.fit(self.advantage) for i in held])
+        shares = weights / weights.sum() if weights.sum() > 0 else np.zeros(len(held))
+        self.waste = float(self.spending * (shares * (1.0 - fits)).sum())
+        best: dict[str, float] = {}
+        for inst, fit in zip(held, fits, strict=True):
+            best[inst.kind] = max(best.get(inst.kind, 0.0), inst.productivity * fit)
+        gain = sum(best.values())
+        self.productivity = 1.0 + self.model.local.boost * damping * self.F * gain

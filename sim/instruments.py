@@ -1,0 +1,69 @@
+"""Facilitative policy instruments: named objects that localities adopt, copy, invent and that a
+dual-track centre codifies (Ma 2024, Table 1 and Figure 1).
+
+The catalogue comes from the world file (``instruments.*``); localities add inventions during a
+run. Every instrument keeps its origin and the quarter it was codified, so a user can follow its
+path from one city to the national level and back down to the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.local import INSTRUMENT_KINDS
+
+# What a locality can invent: every kind except a sector bet, which is herded into, not invented.
+INVENTABLE = tuple(k for k in INSTRUMENT_KINDS if k != "sector_bet")
+
+
+@dataclass
+class Instrument:
+    """One facilitative instrument."""
+
+    name: str
+    label: str
+    kind: str
+    productivity: float  # gain of local firms' capability production at full fit and F = 1
+    need: float  # comparative advantage needed for the full return
+    weight: float  # share of a locality's spending, relative to its other instruments
+    origin: str = "catalogue"  # the locality that invented it
+    created: int = -1  # quarter of invention (-1: in the world file)
+    codified_at: int | None = None  # quarter a centre made it national policy
+
+    @property
+    def codifiable(self) -> bool:
+        """A sector bet is an investment, not a regulatory practice the centre could generalise."""
+        return self.kind != "sector_bet"
+
+    def fit(self, advantage: float) -> float:
+        """Share of the instrument's value a locality with ``advantage`` can realise."""
+        return min(1.0, advantage / self.need)
+
+
+def catalogue(specs) -> dict[str, Instrument]:
+    """The instruments of the world file, by name."""
+    return {
+        name: Instrument(
+            name, s.label, s.kind, float(s.productivity), float(s.need), float(s.weight)
+        )
+        for name, s in specs.items()
+    }
+
+
+def invent(
+    locality: str, count: int, quarter: int, rng: np.random.Generator, median: float, sigma: float
+) -> Instrument:
+    """A new instrument of a random kind, log-normal productivity and uniform need."""
+    kind = INVENTABLE[int(rng.integers(len(INVENTABLE)))]
+    return Instrument(
+        name=f"{locality}_{kind}_{count}",
+        label=f"{kind} experiment of {locality}",
+        kind=kind,
+        productivity=float(median * rng.lognormal(0.0, sigma)),
+        need=float(rng.uniform(0.05, 0.95)),
+        weight=1.0,
+        origin=locality,
+        created=quarter,
+    )
