@@ -84,8 +84,9 @@ class RegulatoryCompetition(mesa.Model):
         self.local = OmegaConf.to_object(cfg.local)
         self.central = OmegaConf.to_object(cfg.central)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
-        init_rng, firm_rng, self.local_rng, self.institution_rng = (
-            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
+        init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
+        init_rng, firm_rng, self.institution_rng = map(
+            np.random.default_rng, (init_seq, firm_seq, institution_seq)
         )
         self.start = parse_quarter(cfg.start, "start")
 
@@ -142,10 +143,15 @@ class RegulatoryCompetition(mesa.Model):
             LocalGovernment(self, name, i, lc, self.state(lc.state))
             for i, (name, lc) in enumerate(self.cfg.localities.items())
         ]
+        with_locs = [s for s in self.states if any(loc.state is s for loc in self.localities)]
         self.centres = [
-            CentralRegulator(self, s, [loc for loc in self.localities if loc.state is s])
-            for s in self.states
-            if any(loc.state is s for loc in self.localities)
+            CentralRegulator(
+                self,
+                s,
+                [loc for loc in self.localities if loc.state is s],
+                np.random.default_rng(seq),
+            )
+            for s, seq in zip(with_locs, self.local_seq.spawn(len(with_locs)), strict=True)
         ]
         self.layout = LocalLayout(
             np.array([loc.state.index for loc in self.localities], np.int64),
@@ -271,7 +277,7 @@ class RegulatoryCompetition(mesa.Model):
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
             s.update_stance(pull)
         for centre in self.centres:
-            centre.step_localities(self.local_rng, quarter)
+            centre.step_localities(quarter)
         for centre in self.centres:
             centre.review(quarter)
         self._refresh_layout()

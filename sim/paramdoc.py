@@ -18,6 +18,8 @@ from sim.config import (
     EventsConfig,
     ExportControl,
     ExportPackage,
+    InstrumentSpec,
+    LocalityConfig,
     MarketBan,
     OutputConfig,
     PolicyShift,
@@ -59,11 +61,14 @@ INTROS = {
 }
 
 WORLD_SOURCE = "per state, in the world file's comments (configs/world/default.yaml)"
+LOCAL_SOURCE = "per entry, in the comments of configs/world/localities.yaml"
 EVENT_SOURCE = "per event, in the scenario file's header comment (configs/scenario/)"
 FALLBACK = {
     StateConfig: WORLD_SOURCE,
     Alignment: WORLD_SOURCE,
     OutputConfig: "output switch, not a model quantity",
+    LocalityConfig: LOCAL_SOURCE,
+    InstrumentSpec: LOCAL_SOURCE,
     **{mapping_schema(f): EVENT_SOURCE for f in dataclasses.fields(EventsConfig)},
 }
 

@@ -74,11 +74,18 @@ def test_defaults_quoted_in_the_odd_match_the_schema():
     odd = (ROOT / "docs/ODD.md").read_text()
     defaults = {
         f"{sec}.{f.name}": f.default
-        for sec, cls in (("firms", config.FirmParams), ("policy", config.PolicyParams))
+        for sec, cls in (
+            ("firms", config.FirmParams),
+            ("policy", config.PolicyParams),
+            ("local", config.LocalParams),
+            ("central", config.CentralParams),
+        )
         for f in dataclasses.fields(cls)
     }
-    quoted = re.findall(r"`((?:firms|policy)\.\w+)`\s*(?:`\w+`\s*)?=\s*([0-9.]*[0-9])", odd)
-    quoted += re.findall(r"\| `((?:firms|policy)\.\w+)` \| ([0-9.]*[0-9]) \|", odd)
+    sections = "firms|policy|local|central"
+    quoted = re.findall(rf"`((?:{sections})\.\w+)`\s*(?:`\w+`\s*)?=\s*([0-9.]*[0-9])", odd)
+    quoted += re.findall(r"`((?:local|central)\.\w+)` \(([0-9.]*[0-9])[;)]", odd)
+    quoted += re.findall(rf"\| `((?:{sections})\.\w+)` \| ([0-9.]*[0-9]) \|", odd)
     assert len(quoted) > 20
     wrong = [
         (k, v, defaults[k])

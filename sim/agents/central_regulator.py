@@ -25,9 +25,12 @@ import numpy as np
 class CentralRegulator(mesa.Agent):
     """The national regulator of a state with localities."""
 
-    def __init__(self, model: mesa.Model, state, localities: list) -> None:
+    def __init__(
+        self, model: mesa.Model, state, localities: list, rng: np.random.Generator
+    ) -> None:
         super().__init__(model)
         self.state = state
+        self.stream = rng  # its own stream: one state's local draws never shift another's
         self.localities = localities
         self.codified: list[str] = []
         self.designated: list[str] = []  # pilot zones designated during the run
@@ -55,20 +58,26 @@ class CentralRegulator(mesa.Agent):
     # -- national stance ---------------------------------------------------------------------------
 
     def shape_target(self, target: dict[str, float], response: dict[str, float]) -> None:
-        """A dual-track centre's restrictive floor and tolerance, applied to the target stance:
-        the floor is the largest restrictive answer to pressure seen so far."""
+        """A dual-track centre's restrictive floor: its target R answers the largest restrictive
+        pressure seen so far, so a pressure that eases leaves the rules in place."""
         if not self.yardstick:
             return
         self.floor = max(self.floor, response["R"])
         target["R"] = min(1.0, max(target["R"], self.state.anchor["R"] + self.floor))
-        cap = (1.0 - self.model.central.tolerance) * target["R"]
-        target["E"] = min(target["E"], cap)
+
+    def constrain(self) -> None:
+        """After the stance update: R stays on its floor whatever peers pull for, and, 'tolerant
+        and prudent', enforcement stays below the rules, E <= (1 - tolerance) R."""
+        if self.yardstick:
+            state = self.state
+            state.R = max(state.R, min(1.0, state.anchor["R"] + self.floor))
+            state.E = min(state.E, (1.0 - self.model.central.tolerance) * state.R)
 
     # -- localities ----------------------------------------------------------------------------
 
-    def step_localities(self, rng: np.random.Generator, quarter: int) -> None:
+    def step_localities(self, quarter: int) -> None:
         """Rank the localities, let each update its policy, then account for spending."""
-        locs = self.localities
+        locs, rng = self.localities, self.stream
         growth = np.array([loc.growth for loc in locs])
         snapshot = {loc.name: list(loc.instruments) for loc in locs}
         for loc, g in zip(locs, growth, strict=True):

@@ -128,6 +128,8 @@ class State(mesa.Agent):
         for key in ("R", "F", "E"):
             now = getattr(self, key)
             setattr(self, key, _clip01(now + pol.speed * (target[key] - now) + peer_pull[key]))
+        if self.centre is not None:
+            self.centre.constrain()
 
     def update_chips(self) -> None:
         """Compute access drifts to the export-control target; domestic chips grow with investment.

@@ -1,32 +1,384 @@
 """International institutions and trust (``waico.*``, ``accords.<name>.*``, ``trust.*``).
 
-Placeholder schemas: the WAICO issue fills them in.
+The mechanisms are in ``sim/agents/waico.py`` (WAICO), ``sim/agents/accords.py`` (the other
+instruments) and ``sim/trust.py``; docs/ODD.md, "International institutions and trust", gives the
+equations. The data (China trade shares, the accords' signatories) live in
+``configs/world/institutions.yaml`` with their sources.
 """
 
 from dataclasses import dataclass
 
+from omegaconf import MISSING
+
 from sim.config.base import param
+
+HQ_CHOICES = ("shanghai", "hong_kong", "cohost", "singapore")
+# WAICO is China's proposal (000, 003): the state whose products gain access and whom joiners
+# must trust.
+PROPOSER = "china"
+# The state whose counter-pressure enters the joining utility (001: Kratsios urged Asian partners).
+COUNTER = "us"
+
+_STATED = "stated estimate (no empirical estimate exists); ODD 'WAICO' discusses it"
 
 
 @dataclass
 class WaicoConfig:
-    """WAICO: the proposed World AI Cooperation Organization (000, 003)."""
+    """WAICO: the proposed World AI Cooperation Organization, its headquarters and membership."""
 
-    enabled: bool = param(False, "whether WAICO is proposed in this run", "flag", source="000")
+    enabled: bool = param(
+        False, "whether WAICO is proposed in this run", "flag", source="lever: scenarios set it"
+    )
+    proposed: str = param(
+        "2025Q3",
+        "quarter WAICO is proposed (founding members join; others may join from then)",
+        "YYYYQn",
+        source="Li Qiang at the World AI Conference, Shanghai, 26 Jul 2025 (003, 001)",
+    )
+    founding_lag: int = param(
+        4,
+        "quarters from the proposal to the founding, when membership starts to act",
+        "quarters",
+        0,
+        40,
+        source="about a year: a non-binding body needs no ratification; the AIIB, China's "
+        "earlier multilateral initiative, took about two years (Oct 2013 to Dec 2015)",
+    )
+    hq: str = param(
+        "shanghai",
+        "headquarters: shanghai, hong_kong, cohost (Shanghai with Hong Kong) or singapore",
+        "name",
+        choices=HQ_CHOICES,
+        source="Shanghai suggested by China (000); Hong Kong co-hosting and Singapore (003)",
+    )
+    founding: list[str] = param(
+        [PROPOSER],
+        "founding members (they do not reconsider membership)",
+        "state names",
+        source="only China had committed when it was proposed (000, 003)",
+    )
+    global_south: list[str] = param(
+        ["india", "asean", "latin_america", "africa"],
+        "states eligible for WAICO's capacity-building support",
+        "state names",
+        source="000: focus on supporting the Global South; the world's low- and middle-income "
+        "states and blocs (World Bank income groups)",
+    )
+    standard_R: float = param(
+        0.5,
+        "restrictiveness of the harmonised standard",
+        "index",
+        0,
+        1,
+        source="stated estimate: risk rules lighter than China's pre-launch review (R 0.7), "
+        "'respecting differing national approaches' (000)",
+    )
+    standard_F: float = param(
+        0.7,
+        "facilitation of the harmonised standard",
+        "index",
+        0,
+        1,
+        source="China's facilitative modality, AI+ and open weights (000, 002): China's F",
+    )
+    standard_E: float = param(
+        0.35,
+        "enforcement of the harmonised standard",
+        "index",
+        0,
+        1,
+        source="China's 'tolerant and prudent' soft enforcement (000): China's E",
+    )
+    china_trade: dict[str, float] = param(
+        {},
+        "trade with China per state: share of its goods trade (every state but China)",
+        "share",
+        0,
+        1,
+        source="world file (configs/world/institutions.yaml), per state",
+    )
+    credibility: dict[str, float] = param(
+        {"shanghai": 0.0, "hong_kong": 0.3, "cohost": 0.2, "singapore": 0.5},
+        "share of distrust of China the headquarters offsets, per hq",
+        "share",
+        0,
+        1,
+        source="ordering from 003: Shanghai the reference (critics fear a vehicle for China's "
+        "agenda); Hong Kong's judiciary 'could help bridge this trust gap'; co-hosting between; "
+        "Singapore 'a city Western partners can trust' yet the body stays China's; sizes stated",
+    )
+    hq_capacity: dict[str, float] = param(
+        {"shanghai": 1.0, "hong_kong": 0.8, "cohost": 1.0, "singapore": 0.6},
+        "share of China's capacity-building offer delivered through the host, per hq",
+        "share",
+        0,
+        1,
+        source="003: Shanghai's 1,100+ core AI firms and 100,000 professionals keep the "
+        "technical role when co-hosting; Hong Kong's 500+ start-ups; a neutral host runs "
+        "China's programmes at arm's length; sizes stated",
+    )
+    utility_base: float = param(
+        0.0,
+        "utility of joining with every other term at zero (costs not named by the other terms)",
+        "utility",
+        -10,
+        10,
+        source="none beyond the named terms: a non-binding body needs no ratification (000); "
+        "a lever for sensitivity analysis",
+    )
+    weight_capacity: float = param(
+        1.5,
+        "utility of capacity support for a Global South member, at full host capacity",
+        "utility",
+        0,
+        10,
+        source="000: WAICO's focus on the Global South; " + _STATED,
+    )
+    weight_network: float = param(
+        2.0,
+        "utility per unit of the members' share of world GDP",
+        "utility",
+        0,
+        10,
+        source="network value of a standard grows with its users; " + _STATED,
+    )
+    weight_trade: float = param(
+        3.0,
+        "utility per unit of the state's trade share with China",
+        "utility",
+        0,
+        20,
+        source="000: standards could boost adoption of Chinese AI products, which trade "
+        "partners gain most from; " + _STATED,
+    )
+    weight_distance: float = param(
+        2.0,
+        "utility lost per unit of distance between the state's stance and the standard",
+        "utility",
+        0,
+        20,
+        source="adjusting one's rules is costly; " + _STATED,
+    )
+    weight_distrust: float = param(
+        3.0,
+        "utility lost per unit of distrust of China (1 - trust), before the hq's credibility",
+        "utility",
+        0,
+        20,
+        source="000: success 'will depend on international trust'; 003: scepticism of a "
+        "vehicle for China's agenda; the largest weight",
+    )
+    us_pressure: float = param(
+        1.0,
+        "US counter-pressure: utility lost per unit of alignment with the US",
+        "utility",
+        0,
+        20,
+        source="001: Kratsios urged Asian partners to reject others' rules; stated estimate "
+        "(waico_us_counter raises it)",
+    )
+    excluded: list[str] = param(
+        ["taiwan"],
+        "states WAICO would not admit",
+        "state names",
+        source="the PRC does not recognise Taiwan as a state; China proposes the body (000)",
+    )
+    us_may_join: bool = param(
+        False,
+        "whether the US can join",
+        "flag",
+        source="lever: the US promotes its own export package instead (001)",
+    )
+    decision_rate: float = param(
+        0.25,
+        "probability a state reconsiders membership in a quarter",
+        "probability",
+        0,
+        1,
+        source="about once a year, at the annual World AI Conference and summits",
+    )
+    leave_threshold: float = param(
+        2.0,
+        "switching cost: a member leaves when its utility plus taste falls below minus this",
+        "utility",
+        0,
+        20,
+        source="leaving a body one joined has a diplomatic cost; " + _STATED,
+    )
+    harmonise_rate: float = param(
+        0.03,
+        "share of the gap between a member's R, F and the standard added to its anchors a quarter",
+        "share / quarter",
+        0,
+        1,
+        source="non-binding soft law moves rules slowly: below policy.learning_rate (0.05)",
+    )
+    enforcement_rate: float = param(
+        0.01,
+        "the same for enforcement E",
+        "share / quarter",
+        0,
+        1,
+        source="WAICO has no enforcement mechanism (000): enforcement practice travels slower "
+        "than written rules",
+    )
+    trust_gain: float = param(
+        0.01,
+        "share of the gap to full trust closed a quarter between two members",
+        "share / quarter",
+        0,
+        1,
+        source="cooperation builds trust among members (MODEL.md §2); with trust.relax 0.05 "
+        "a pair at trust 0.3 settles near 0.42",
+    )
+    market_access: float = param(
+        1.3,
+        "weight multiplier of Chinese firms in a member's market",
+        "multiplier",
+        1,
+        5,
+        source="000: setting standards could boost the adoption of Chinese AI products; "
+        "stated estimate (firms.home_bias is 3)",
+    )
+    support_F: float = param(
+        0.05,
+        "rise of a Global South member's facilitation anchor at full host capacity",
+        "index",
+        0,
+        1,
+        source="000: capacity building (training, compute, open models) for the Global South; "
+        "stated estimate",
+    )
 
 
 @dataclass
 class AccordConfig:
-    """International instrument: a soft norm or convention with its signatories (000)."""
+    """International instrument: a convention, principles or declaration with its signatories."""
 
-    label: str = param("", "display name", "text", source="000")
+    label: str = param(MISSING, "display name", "text", source="world file")
+    adopted: str = param(
+        MISSING,
+        "quarter adopted or opened for signature; in force from then",
+        "YYYYQn",
+        source="world file, per accord",
+    )
+    binding: bool = param(
+        False,
+        "legally binding (descriptive: no instrument has enforcement, so it acts like the others)",
+        "flag",
+        source="000: the CoE convention is binding but lacks enforcement mechanisms",
+    )
+    signatories: list[str] = param(
+        MISSING, "states that signed or adhered", "state names", source="world file, per accord"
+    )
+    R_floor: float = param(
+        0.3,
+        "restrictiveness the instrument's commitments imply",
+        "index",
+        0,
+        1,
+        source="stated estimate: principles of safety, transparency and accountability need "
+        "some binding rules",
+    )
+    R_pull: float = param(
+        0.05,
+        "target R raised per unit a signatory's R falls below the floor (beyond the start)",
+        "per unit",
+        0,
+        1,
+        source="soft norms resist backsliding weakly; stated estimate",
+    )
+    trust_gain: float = param(
+        0.002,
+        "share of the gap to full trust closed a quarter between two signatories",
+        "share / quarter",
+        0,
+        1,
+        source="shared commitments build trust slowly; stated estimate, below waico.trust_gain",
+    )
 
 
 @dataclass
 class TrustParams:
-    """Trust: how trust between states changes (shared membership, controls, incidents)."""
+    """Trust: how states' trust in each other changes (membership, controls, bans, incidents)."""
+
+    relax: float = param(
+        0.05,
+        "share of the gap to the settled level closed a quarter",
+        "share / quarter",
+        0,
+        1,
+        source="stated estimate: a shock's effect halves in about 3.5 years",
+    )
+    control_loss: float = param(
+        0.5,
+        "share of the target's trust in the issuer lost per unit of export-control severity",
+        "share",
+        0,
+        1,
+        source="002: China answered the 2022-24 controls with self-reliance; stated estimate",
+    )
+    ban_loss: float = param(
+        0.5,
+        "share of the target's trust in the issuer lost per unit of market share banned",
+        "share",
+        0,
+        1,
+        source="001: the proposed federal ban of Chinese AI (DeepSeek); stated estimate",
+    )
+    incident_loss: float = param(
+        0.005,
+        "share of a market's trust in a state lost per incident its firms cause there",
+        "share",
+        0,
+        1,
+        source="stated estimate: incidents at the reference world size (firms.reference_n)",
+    )
+
+
+def _quarter_error(cfg, key: str, date: str) -> str | None:
+    from sim.validate import ConfigError, quarter_index  # validate imports this module
+
+    try:
+        quarter_index(date, cfg.start, key)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def _waico_check(cfg) -> str | None:
+    from sim.validate import unknown_state
+
+    w, names = cfg.waico, list(cfg.states)
+    for name in w.china_trade:
+        if name not in cfg.states:
+            return unknown_state(f"waico.china_trade.{name}", name, names)
+    for key in ("credibility", "hq_capacity"):
+        for hq in HQ_CHOICES:
+            if hq not in w[key]:
+                return f"waico.{key}: no entry for headquarters '{hq}'; give all of {HQ_CHOICES}"
+    message = _quarter_error(cfg, "waico.proposed", w.proposed)
+    if message or not w.enabled:
+        return message
+    if PROPOSER not in cfg.states:
+        return f"waico.enabled: WAICO needs the state '{PROPOSER}' (its proposer) in the world"
+    missing = [s for s in names if s != PROPOSER and s not in w.china_trade]
+    if missing:
+        return f"waico.china_trade: no entry for {', '.join(missing)}; give each a share in [0, 1]"
+    from sim.validate import quarter_index
+
+    if quarter_index(w.proposed, cfg.start, "waico.proposed") < 0:
+        return f"waico.proposed: {w.proposed} is before the start {cfg.start}"
+    return None
 
 
 def cross_check(cfg) -> str | None:
     """Checks across keys that the schema cannot express; returns a one-line error or None."""
+    message = _waico_check(cfg)
+    if message:
+        return message
+    for name, accord in cfg.accords.items():
+        message = _quarter_error(cfg, f"accords.{name}.adopted", accord.adopted)
+        if message:
+            return message
     return None
