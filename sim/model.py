@@ -168,7 +168,10 @@ class RegulatoryCompetition(mesa.Model):
         if not self.localities:
             return
         p = self.firm_params
-        local_rules = np.array([loc.R * loc.state.E for loc in self.localities])
+        # Only silos localities hold restrictive power (Ma 2024, Table 2); elsewhere R_l is idle.
+        local_rules = np.array(
+            [loc.R * loc.state.E * (loc.state.governance == "silos") for loc in self.localities]
+        )
         self.layout.refresh(
             np.array([loc.productivity for loc in self.localities]),
             p.attract_restriction * local_rules,

@@ -63,17 +63,19 @@ class TrustDynamics:
         loss0 = self.p.incident_loss * incidents_by_origin(expected, exposure) / model.world_scale
         gain0 = shared_gain(accords, model.S, None)
         T0 = self.initial
-        relax = max(self.p.relax, 1e-12)
-        # Not clipped: an offset, like the states' anchors.
-        self.settled = T0 + (loss0 * T0 - gain0 * (1.0 - T0)) / relax
-        if self.p.relax == 0:
-            self.settled = T0.copy()
+        # Not clipped: an offset, like the states' anchors (relax 0: trust never relaxes).
+        offset = (loss0 * T0 - gain0 * (1.0 - T0)) / self.p.relax if self.p.relax > 0 else 0.0
+        self.settled = T0 + offset
+        self._accord_gain: dict[tuple[bool, ...], np.ndarray] = {}
 
     def gains(self, quarter: int) -> np.ndarray:
         """Gain rates from shared membership this quarter."""
-        gain = shared_gain(self.accords, self.model.S, quarter)
+        key = tuple(a.in_force(quarter) for a in self.accords)
+        if key not in self._accord_gain:  # changes only when an accord is adopted
+            self._accord_gain[key] = shared_gain(self.accords, self.model.S, quarter)
+        gain = self._accord_gain[key].copy()
         w = self.waico
-        if w is not None and w.founded:
+        if w is not None and w.founded and w.members:
             idx = np.array(sorted(w.members), dtype=int)
             gain[np.ix_(idx, idx)] += w.p.trust_gain
             np.fill_diagonal(gain, 0.0)

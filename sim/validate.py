@@ -65,7 +65,7 @@ def did_you_mean(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    if len(options) <= 12:
+    if len(options) <= 20:
         return "allowed: " + ", ".join(options)
     return "see docs/parameters.md for the allowed keys"
 

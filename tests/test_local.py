@@ -261,7 +261,6 @@ def test_initial_pilot_zones_match_the_nids_count_and_the_cap_holds():
             "localities.henan.instruments",
             "unknown instrument",
         ),
-        ({"localities.henan.R": 0.3}, "localities.henan.R", "only localities of a silos state"),
         ({"localities.henan.advantage": 1.5}, "localities.henan.advantage", "allowed [0, 1]"),
         ({"local.bet": "nothing"}, "local.bet", "unknown instrument"),
         ({"central.tolerance": -0.1}, "central.tolerance", "allowed [0, 1]"),

@@ -76,7 +76,7 @@ class WAICO(mesa.Agent):
         self.founding = {model.state(n).index for n in p.founding} | {self.china}
         self.members: set[int] = set()
         self.taste = np.zeros(len(states))  # drawn at the proposal
-        self.joined: dict[str, int] = {}  # state name -> quarter of its last joining
+        self.log: list[tuple[int, str, str]] = []  # (quarter, state, "join" or "leave")
         self.trade = np.array([p.china_trade.get(s.name, 1.0) for s in states])
         self.south = np.array([s.name in p.global_south for s in states])
         gdp = np.array([s.gdp for s in states])
@@ -174,16 +174,17 @@ class WAICO(mesa.Agent):
         for s in joins:
             self._join(s, quarter)
         for s in leaves:
-            self._leave(s)
+            self._leave(s, quarter)
 
     def _join(self, s: State, quarter: int) -> None:
         self.members.add(s.index)
         s.waico_member = True
-        self.joined[s.name] = quarter
+        self.log.append((quarter, s.name, "join"))
 
-    def _leave(self, s: State) -> None:
+    def _leave(self, s: State, quarter: int) -> None:
         self.members.discard(s.index)
         s.waico_member = False
+        self.log.append((quarter, s.name, "leave"))
 
     def _harmonise(self) -> None:
         p = self.p

@@ -31,7 +31,7 @@ class LocalityConfig:
     )
     R: float = param(
         0.0,
-        "local restrictive rules (state AI laws); only localities of a silos state hold them",
+        "local restrictive rules (state AI laws); they act only while the state is silos",
         "index",
         0,
         1,
@@ -288,11 +288,4 @@ class CentralParams:
 
 def cross_check(cfg) -> str | None:
     """Checks across keys that the schema cannot express; returns a one-line error or None."""
-    for name, loc in cfg.localities.items():
-        governance = cfg.states[loc.state].governance
-        if loc.R > 0 and governance != "silos":
-            return (
-                f"localities.{name}.R = {loc.R}: only localities of a silos state hold "
-                f"restrictive rules; {loc.state} is {governance} (set R: 0)"
-            )
     return None
