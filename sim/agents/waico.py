@@ -52,8 +52,6 @@ if TYPE_CHECKING:
     from sim.agents.state import State
     from sim.model import RegulatoryCompetition
 
-STATUSES = ("inactive", "proposed", "founded")
-
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
     """The logistic function."""
