@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, shared_gain
 
@@ -54,7 +55,7 @@ class TrustDynamics:
         self, model: RegulatoryCompetition, accords: list[Accord], waico: WAICO | None
     ) -> None:
         self.model, self.accords, self.waico = model, accords, waico
-        self.p = model.cfg.trust
+        self.p = OmegaConf.to_object(model.cfg.trust)  # a dataclass: fast attribute access
         self.initial = model.trust.copy()
         self.last_ban = model.ban.copy()
         pop = model.firms
