@@ -41,6 +41,15 @@ def _state_lines(ax, states: pd.DataFrame, column: str, title: str) -> None:
     ax.set_ylim(0, 1)
 
 
+def _with_count(ax, frame: pd.DataFrame, column: str, label: str) -> None:
+    """Shares on [0, 1] on the left axis, a running count as a black step on the right."""
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, loc="upper left")
+    twin = ax.twinx()
+    twin.step(frame.time, frame[column], color="black", lw=1, where="post")
+    twin.set_ylabel(f"{label} (black)")
+
+
 def _local_panels(axes, frame: pd.DataFrame, localities: pd.DataFrame | None) -> None:
     """China's local level: facilitation (mean and range across localities), waste share and
     codified instruments over time; waste share by locality in the final quarter."""
@@ -57,12 +66,8 @@ def _local_panels(axes, frame: pd.DataFrame, localities: pd.DataFrame | None) ->
     ax.fill_between(band.index, band["min"], band["max"], color="#c0392b", alpha=0.15)
     ax.plot(band.index, band["mean"], color="#c0392b", lw=2, label="local facilitation (range)")
     ax.plot(frame.time, frame.local_waste_share, color="#7f8c8d", lw=2, label="waste share")
-    ax.set_ylim(0, 1)
-    twin = ax.twinx()
-    twin.step(frame.time, frame.codified_instruments, color="black", lw=1, where="post")
-    twin.set_ylabel("codified instruments (black)")
+    _with_count(ax, frame, "codified_instruments", "codified instruments")
     ax.set_title("China's localities: competition, waste, codification")
-    ax.legend(fontsize=8, loc="upper left")
 
     last = china[china.step == china.step.max()].sort_values("advantage", ascending=False)
     share = (last.waste / last.spending.where(last.spending > 0)).fillna(0.0)
@@ -84,12 +89,8 @@ def _waico_panel(ax, frame: pd.DataFrame) -> None:
         ax.set_title("WAICO adoption")
         return
     ax.plot(frame.time, frame.waico_gdp_share, color="#8e44ad", lw=2, label="members' GDP share")
-    ax.set_ylim(0, 1)
-    twin = ax.twinx()
-    twin.step(frame.time, frame.waico_members, color="black", lw=1, where="post")
-    twin.set_ylabel("members (black)")
+    _with_count(ax, frame, "waico_members", "members")
     ax.set_title("WAICO adoption")
-    ax.legend(fontsize=8, loc="upper left")
 
 
 def draw_overview(

@@ -20,7 +20,6 @@ from sim.config import (
     StateConfig,
     has_default,
     institutions,
-    local,
     mapping_schema,
 )
 
@@ -91,14 +90,16 @@ def _check_value(key: str, value: Any, meta: dict) -> None:
     lo, hi = meta.get("lo"), meta.get("hi")
     if isinstance(value, bool) or value is None or (lo is None and hi is None):
         return
-    values = value.values() if isinstance(value, dict) else [value]
-    for v in values:
+    # A dict field (e.g. trust per state) is checked entry by entry and named by its entry.
+    entries = value.items() if isinstance(value, dict | DictConfig) else [(None, value)]
+    for name, v in entries:
         if not isinstance(v, int | float):
             continue
         if v != v or (lo is not None and v < lo) or (hi is not None and v > hi):
-            unit = meta.get("unit", "")
+            unit, where = meta.get("unit", ""), key if name is None else f"{key}.{name}"
             raise ConfigError(
-                f"{key} = {v} is out of range; allowed {_range_text(meta)} ({unit}: {meta['doc']})"
+                f"{where} = {v} is out of range; allowed {_range_text(meta)} "
+                f"({unit}: {meta['doc']})"
             )
 
 
@@ -212,7 +213,6 @@ def validate(cfg: DictConfig) -> None:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
             _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
     _check_events(cfg.events, refs, cfg.start)
-    for check in (institutions.cross_check, local.cross_check):
-        message = check(cfg)
-        if message:
-            raise ConfigError(message)
+    message = institutions.cross_check(cfg)
+    if message:
+        raise ConfigError(message)

@@ -366,6 +366,12 @@ BAD_VALUES = [
     ),
     pytest.param({"firms.n_initial": -5}, "firms.n_initial", ("out of range",), id="neg-count"),
     pytest.param({"states.us.gdp": -1}, "states.us.gdp", (">= 0",), id="negative-gdp"),
+    pytest.param(
+        {"states.japan.trust.china": 1.5},
+        "states.japan.trust.china",
+        ("out of range", "[0, 1]"),
+        id="dict-entry",
+    ),
     # A new state must give every field, so a lone value names an unknown state.
     pytest.param(
         {"states.atlantis.R": 0.5},

@@ -79,10 +79,12 @@ def test_defaults_quoted_in_the_odd_match_the_schema():
             ("policy", config.PolicyParams),
             ("local", config.LocalParams),
             ("central", config.CentralParams),
+            ("waico", config.WaicoConfig),
+            ("trust", config.TrustParams),
         )
         for f in dataclasses.fields(cls)
     }
-    sections = "firms|policy|local|central"
+    sections = "firms|policy|local|central|waico|trust"
     quoted = re.findall(rf"`((?:{sections})\.\w+)`\s*(?:`\w+`\s*)?=\s*([0-9.]*[0-9])", odd)
     quoted += re.findall(r"`((?:local|central)\.\w+)` \(([0-9.]*[0-9])[;)]", odd)
     quoted += re.findall(rf"\| `((?:{sections})\.\w+)` \| ([0-9.]*[0-9]) \|", odd)

@@ -6,8 +6,6 @@ equations. The data (China trade shares, the accords' signatories) live in
 ``configs/world/institutions.yaml`` with their sources.
 """
 
-import dataclasses
-import typing
 from dataclasses import dataclass
 
 from omegaconf import MISSING
@@ -349,22 +347,6 @@ def _quarter_error(cfg, key: str, date: str) -> str | None:
     return None
 
 
-def _dict_ranges(node, schema: type, prefix: str) -> str | None:
-    """Range of every entry of the schema's ``dict[str, float]`` fields (the generic check
-    skips DictConfig values)."""
-    for f in dataclasses.fields(schema):
-        lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
-        if typing.get_origin(f.type) is not dict or lo is None or hi is None:
-            continue
-        for key, v in node[f.name].items():
-            if not lo <= v <= hi:
-                what = f"({f.metadata['unit']}: {f.metadata['doc']})"
-                return (
-                    f"{prefix}{f.name}.{key} = {v} is out of range; allowed [{lo:g}, {hi:g}] {what}"
-                )
-    return None
-
-
 def _waico_check(cfg) -> str | None:
     from sim.validate import unknown_state
 
@@ -372,9 +354,6 @@ def _waico_check(cfg) -> str | None:
     for name in w.china_trade:
         if name not in cfg.states:
             return unknown_state(f"waico.china_trade.{name}", name, names)
-    message = _dict_ranges(w, WaicoConfig, "waico.")
-    if message:
-        return message
     for key in ("credibility", "hq_capacity"):
         for hq in HQ_CHOICES:
             if hq not in w[key]:

@@ -284,8 +284,3 @@ class CentralParams:
         1,
         source="pilot zones may go further than others; stated assumption",
     )
-
-
-def cross_check(cfg) -> str | None:
-    """Checks across keys that the schema cannot express; returns a one-line error or None."""
-    return None
