@@ -3,6 +3,9 @@
     python -m sim                                   # baseline, 40 quarters from 2025Q1
     python -m sim scenario=export_controls_tight seed=7 steps=80 policy.speed=0.3
     python -m sim states.china.E=0.3 firms.n_initial=10000
+    python -m sim scenario=waico_hk_cohost export_controls=tight   # scenario plus a module
+    python -m sim --config-dir my_configs scenario=my_world      # a scenario of your own
+    python -m sim --help [TOPIC]                                  # scenarios and parameters
 
 Each run writes model.parquet, states.parquet, localities.parquet, summary.json, overview.png
 and Hydra's .hydra/ into a new folder under results/runs/. Bad input ends with one line naming
@@ -11,6 +14,7 @@ what to fix, exit code 2, and no run folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +23,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.compose import CONFIG_DIR, compose_config
+from sim.compose import CONFIG_DIR, compose_config, scenario_label
 from sim.validate import ConfigError, validate
 
 # Flags after which Hydra composes something other than the shipped tree, or does not run.
@@ -33,8 +37,6 @@ _NO_PRECHECK = {
     "-c",
     "--info",
     "-i",
-    "--config-dir",
-    "-cd",
     "--config-path",
     "-cp",
     "--config-name",
@@ -52,20 +54,44 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Flags, ``--config-dir`` folders and overrides of a command line."""
+    flags, dirs, overrides = [], [], []
+    args = iter(argv)
+    for a in args:
+        name, eq, value = a.partition("=")
+        if name in ("--config-dir", "-cd"):
+            dirs.append(value if eq else next(args, ""))
+        elif a.startswith("-"):
+            flags.append(name)
+        else:
+            overrides.append(a)
+    return flags, dirs, overrides
+
+
 def precheck(argv: list[str]) -> None:
-    """Compose and validate the overrides before Hydra creates a run folder."""
-    if any(a.split("=")[0] in _NO_PRECHECK for a in argv):
+    """Answer ``--help``; compose and validate the overrides before Hydra creates a run folder."""
+    flags, dirs, overrides = _split(argv)
+    if "--help" in flags or "-h" in flags:
+        from sim import clihelp
+
+        after = argv[argv.index("--help" if "--help" in argv else "-h") + 1 :]
+        topic = after[0] if after and "=" not in after[0] and not after[0].startswith("-") else None
+        try:
+            sys.exit(clihelp.main(topic, [Path(d) for d in dirs]))
+        except BrokenPipeError:  # `python -m sim --help all | head` closed the pipe: fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+    if any(f in _NO_PRECHECK for f in flags):
         return
-    overrides = [a for a in argv if not a.startswith(("hydra.", "hydra/", "-"))]
-    scenario = "baseline"
-    rest = []
+    scenario, rest = "baseline", []
     for a in overrides:
         if a.startswith("scenario="):
             scenario = a.split("=", 1)[1]
-        else:
+        elif not a.startswith(("hydra.", "hydra/")):
             rest.append(a)
     try:
-        compose_config(scenario, rest)
+        compose_config(scenario, rest, config_dirs=dirs)
     except ConfigError as exc:
         _fail(str(exc))
 
@@ -83,10 +109,11 @@ def app(cfg: DictConfig) -> float:
     except ConfigError as exc:
         shutil.rmtree(outdir, ignore_errors=True)  # nothing but Hydra's own files is there yet
         _fail(str(exc))
-    model = RegulatoryCompetition(config=cfg, scenario=hc.runtime.choices.get("scenario"))
+    label = scenario_label(hc.runtime.choices.get("scenario"), list(hc.overrides.task))
+    model = RegulatoryCompetition(config=cfg, scenario=label)
     summary = run_and_write(model, outdir, figure=cfg.output.figure)
     if not cfg.output.quiet:
-        print(summary_table(summary))
+        print(summary_table(summary, extra=tuple(cfg.output.highlight)))
         print(f"\noutputs: {outdir}")
     return summary["final"]["capability_share_us"]
 

@@ -38,6 +38,13 @@ def available(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
 
 
+def module_groups() -> list[str]:
+    """The scenario modules: groups that each add one independent idea (``export_controls``,
+    ``waico``...), read from the ``null`` entries of ``configs/config.yaml``'s defaults list."""
+    defaults = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text())["defaults"]
+    return [k for d in defaults if isinstance(d, dict) for k, v in d.items() if v is None]
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     while exc.__cause__ is not None or (
         exc.__context__ is not None and not exc.__suppress_context__
@@ -82,57 +89,195 @@ def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
 
 
 def _as_override_list(overrides: Iterable[str] | Mapping[str, Any] | None) -> tuple[list, dict]:
+    """Split overrides into Hydra strings and dotted values; in a mapping, a module group given
+    an option name or a list of them (``{"export_controls": "tight"}``) selects that option."""
     if overrides is None:
         return [], {}
-    if isinstance(overrides, Mapping):
-        return [], dict(overrides)
-    return list(overrides), {}
+    if not isinstance(overrides, Mapping):
+        return list(overrides), {}
+    cli, values, groups = [], {}, module_groups()
+    for key, value in overrides.items():
+        if key in groups and isinstance(value, str):
+            cli.append(f"{key}={value}")
+        elif key in groups and isinstance(value, list | tuple):
+            cli.append(f"{key}=[{','.join(value)}]")
+        else:
+            values[key] = value
+    return cli, values
+
+
+def searchpath(config_dirs: Iterable[str | Path]) -> list[str]:
+    """The Hydra override that adds users' own config folders after the package's ``configs/``
+    (as ``--config-dir`` does); [] when there are none."""
+    dirs = [Path(d).resolve() for d in config_dirs]
+    for d in dirs:
+        if not d.is_dir():
+            raise ConfigError(f"--config-dir: folder '{d}' not found")
+    return [f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]"] if dirs else []
+
+
+def _dirs_of(cli: Iterable[str]) -> list[Path]:
+    """The user folders named by a ``hydra.searchpath`` override, then the package's configs."""
+    extra = [a.split("=", 1)[1].strip("[]") for a in cli if a.startswith("hydra.searchpath=")]
+    paths = [p.removeprefix("file://") for e in extra for p in e.split(",") if p]
+    return [CONFIG_DIR, *map(Path, paths)]
+
+
+def check_shadowing(config_dirs: Iterable[str | Path]) -> None:
+    """Refuse a user's config that the package's file of the same name would silently win over."""
+    for d in map(Path, config_dirs):
+        for path in sorted(d.glob("*/*.yaml")):
+            twin = CONFIG_DIR / path.parent.name / path.name
+            if twin.exists():
+                raise ConfigError(
+                    f"{path}: the package's {twin.relative_to(CONFIG_DIR.parent)} has the same "
+                    f"name and would be used instead; rename your file (e.g. my_{path.name})"
+                )
+
+
+def _fingerprint(dirs: Iterable[Path]) -> int:
+    # Edited YAML (a notebook user changing their scenario) must not hit a stale cache entry.
+    return max((p.stat().st_mtime_ns for d in dirs for p in d.rglob("*.yaml")), default=0)
+
+
+def _in_hydra(fn):
+    if GlobalHydra.instance().is_initialized():
+        return fn()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+        return fn()
 
 
 @functools.lru_cache(maxsize=64)
-def _compose_cached(scenario: str, cli: tuple[str, ...]) -> DictConfig:
+def _compose_cached(scenario: str, cli: tuple[str, ...], fingerprint: int = 0) -> DictConfig:
     args = [f"scenario={scenario}", *cli]
-    if GlobalHydra.instance().is_initialized():
-        return compose(config_name="config", overrides=args)
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
-        return compose(config_name="config", overrides=args)
+    return _in_hydra(lambda: compose(config_name="config", overrides=args))
+
+
+def _has_key(node: Any, parts: list[str]) -> bool:
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _related(a: str, b: str) -> bool:
+    return a == b or a.startswith(f"{b}.") or b.startswith(f"{a}.")
+
+
+def origin(key: str, scenario: str, cli: Iterable[str], given: Iterable[str] = ()) -> Path | None:
+    """The YAML file that sets ``key`` last in the composition (None: not set by a file).
+
+    Used to name the file in an error message, so a student sees which of their files to fix.
+    ``given`` are dotted keys set from Python; those and command-line keys come from no file.
+    """
+    from hydra.types import RunMode
+
+    cli = list(cli)
+    overridden = [a.lstrip("+~").split("=")[0] for a in cli if "=" in a] + list(given)
+    if any(_related(key, k) for k in overridden):
+        return None
+    args = [f"scenario={scenario}", *cli]
+    try:
+        found = _in_hydra(
+            lambda: (
+                GlobalHydra.instance()
+                .config_loader()
+                .compute_defaults_list("config", args, RunMode.RUN)
+            )
+        )
+    except (HydraException, OmegaConfBaseException, ValueError):
+        return None
+    dirs = _dirs_of(cli)
+    for item in reversed(found.defaults):
+        if item.config_path is None or item.config_path.startswith("hydra/"):
+            continue
+        package = f"{item.package}." if item.package else ""
+        if not key.startswith(package):
+            continue
+        # Hydra takes the first folder of the search path that has the file.
+        files = (d / f"{item.config_path}.yaml" for d in dirs)
+        path = next((f for f in files if f.is_file()), None)
+        if path is None:
+            continue
+        try:
+            raw = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError:
+            continue
+        if _has_key(raw, key.removeprefix(package).split(".")):
+            return path
+    return None
+
+
+def _where(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _located(message: str, scenario: str, cli: list[str], given: Iterable[str] = ()) -> str:
+    """Prefix a one-line error with the file that holds the offending key, when a file does."""
+    key = re.match(r"([A-Za-z_]\w*(?:\.\w+)*)(?=: | = )", message)
+    path = origin(key.group(1), scenario, cli, given) if key else None
+    return f"{_where(path)}: {message}" if path else message
+
+
+def scenario_label(scenario: str, overrides: Iterable[str] | Mapping[str, Any] | None) -> str:
+    """The scenario's name plus the modules chosen on top of it: ``waico_hk_cohost
+    +export_controls=tight``."""
+    cli, _ = _as_override_list(overrides)
+    groups = module_groups()
+    chosen = [a for a in cli if a.lstrip("+").split("=")[0] in groups]
+    return "+".join([str(scenario), *chosen])
 
 
 def compose_config(
     scenario: str = "baseline",
     overrides: Iterable[str] | Mapping[str, Any] | None = None,
+    config_dirs: Iterable[str | Path] = (),
 ) -> DictConfig:
     """Compose ``configs/config.yaml`` with a scenario and overrides, then validate.
 
     Args:
-        scenario: a name from ``configs/scenario/``.
-        overrides: Hydra override strings (``["steps=8", "states.china.E=0.3"]``) or a mapping of
-            dotted keys to Python values (``{"states.china.E": 0.3}``).
+        scenario: a name from ``configs/scenario/`` (or from a folder in ``config_dirs``).
+        overrides: Hydra override strings (``["steps=8", "export_controls=tight"]``) or a mapping
+            of dotted keys to Python values (``{"states.china.E": 0.3, "waico": "singapore"}``).
+        config_dirs: users' own config folders, searched after the package's ``configs/``.
 
     Returns:
         A read-only, validated config.
 
     Raises:
-        ConfigError: with a one-line explanation of what to fix.
+        ConfigError: with a one-line explanation of what to fix, naming the file when a file
+            holds the offending key.
     """
     cli, values = _as_override_list(overrides)
+    cli += searchpath(config_dirs)
+    if config_dirs:
+        check_shadowing(config_dirs)
+    key = (str(scenario), tuple(cli), _fingerprint(_dirs_of(cli)))
     try:
-        cfg = copy.deepcopy(_compose_cached(str(scenario), tuple(cli)))
+        cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
         if values:
             cfg = _apply(cfg, values)
     except ConfigError:
         raise
     except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(explain(exc, _state_names(str(scenario), cli))) from exc
-    validate(cfg)
+        message = explain(exc, _state_names(str(scenario), cli))
+        raise ConfigError(_located(message, str(scenario), cli, values)) from exc
+    try:
+        validate(cfg)
+    except ConfigError as exc:
+        raise ConfigError(_located(str(exc), str(scenario), cli, values)) from exc
     OmegaConf.set_readonly(cfg, True)
     return cfg
 
 
 def _state_names(scenario: str, cli: list[str]) -> list[str]:
     """The states of a scenario (and world override), for error messages; [] if it won't compose."""
-    world = tuple(a for a in cli if a.lstrip("+").startswith("world="))
+    world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
     try:
         return list(_compose_cached(scenario, world).states)
     except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError):

@@ -18,6 +18,8 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -33,7 +35,7 @@ from sim.agents.location import LocalLayout
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
-from sim.compose import compose_config
+from sim.compose import compose_config, scenario_label
 from sim.config import POLES
 from sim.instruments import catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
@@ -55,9 +57,11 @@ class RegulatoryCompetition(mesa.Model):
     Args:
         seed: master seed. ``None`` takes the config's ``seed`` (42 unless overridden); a config
             seed of ``null`` draws fresh entropy, recorded in ``model.seed``.
-        scenario: a name from ``configs/scenario/``.
+        scenario: a name from ``configs/scenario/`` (or from a folder in ``config_dirs``).
         config: an already composed config (the Hydra app passes its own); skips composition.
-        **overrides: dotted config keys, e.g. ``**{"states.china.E": 0.3, "steps": 8}``.
+        config_dirs: users' own config folders (``my_configs/scenario/my_world.yaml``...).
+        **overrides: dotted config keys, e.g. ``**{"states.china.E": 0.3, "steps": 8}``, or a
+            scenario module with its option, e.g. ``export_controls="tight"``.
 
     Raises:
         sim.validate.ConfigError: a one-line explanation of a bad scenario, key, type or value.
@@ -68,9 +72,13 @@ class RegulatoryCompetition(mesa.Model):
         seed: int | None = None,
         scenario: str = "baseline",
         config: DictConfig | None = None,
+        config_dirs: Sequence[str | Path] = (),
         **overrides: Any,
     ) -> None:
-        cfg = config if config is not None else compose_config(scenario, overrides)
+        if config is None:
+            config = compose_config(scenario, overrides, config_dirs)
+            scenario = scenario_label(scenario, overrides)
+        cfg = config
         if seed is None:
             seed = cfg.seed
         if seed is None:

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from sim.calibrate import target
+from sim.calibrate import FM_SHARE
+from sim.config import MAIN_STATES
 
 POLE_COLOURS = {"us": "#1f4e9c", "eu": "#d4a017", "china": "#c0392b"}
-MAIN_STATES = ("us", "eu", "china", "uk", "japan", "south_korea", "singapore", "india")
 STATE_COLOURS = {
     **POLE_COLOURS,
     "uk": "#7f7f7f",
@@ -26,16 +26,21 @@ STATE_COLOURS = {
 }
 
 
-def _state_lines(ax, states: pd.DataFrame, column: str, title: str) -> None:
-    for name in MAIN_STATES:
+def _state_lines(
+    ax, states: pd.DataFrame, column: str, title: str, highlight: tuple[str, ...] = ()
+) -> None:
+    extra = [n for n in highlight if n not in MAIN_STATES]
+    colours = {**STATE_COLOURS, **dict(zip(extra, plt.cm.Dark2.colors, strict=False))}
+    for name in (*MAIN_STATES, *extra):
         s = states[states.state == name]
         if len(s):
             ax.plot(
                 s.time,
                 s[column],
                 label=name,
-                color=STATE_COLOURS[name],
-                lw=2.2 if name in POLE_COLOURS else 1.2,
+                color=colours.get(name, "black"),
+                lw=2.2 if name in POLE_COLOURS or name in extra else 1.2,
+                ls="--" if name in extra else "-",
             )
     ax.set_title(title)
     ax.set_ylim(0, 1)
@@ -99,6 +104,7 @@ def draw_overview(
     path: Path,
     model=None,
     localities: pd.DataFrame | None = None,
+    highlight: tuple[str, ...] = (),
 ) -> None:
     """Nine panels: capability and foundation-model shares by pole, R and F of the main states,
     China's compute access and domestic chips, fragmentation with incidents, China's local
@@ -115,7 +121,7 @@ def draw_overview(
     axes[0, 0].set_title("Capability share by pole")
     axes[0, 1].set_title("Foundation-model share by pole (trailing year)")
     for pole, name in (("us", "US"), ("china", "China")):  # the stylised facts, for reference
-        share = target(f"foundation-model share, {name}")
+        share = FM_SHARE[pole]
         axes[0, 1].axhline(share, color=POLE_COLOURS[pole], ls=":", lw=1)
         axes[0, 1].text(
             frame.time.iloc[-1], share + 0.015, f"2023: {name} {share:.0%}", ha="right", fontsize=8
@@ -123,8 +129,8 @@ def draw_overview(
     for ax in axes[0, :2]:
         ax.set_ylim(0, 1)
         ax.legend(loc="center right", fontsize=8)
-    _state_lines(axes[1, 0], states, "R", "Restrictiveness R")
-    _state_lines(axes[1, 1], states, "F", "Facilitation F")
+    _state_lines(axes[1, 0], states, "R", "Restrictiveness R", highlight)
+    _state_lines(axes[1, 1], states, "F", "Facilitation F", highlight)
     axes[1, 1].legend(fontsize=7, ncol=2, loc="lower right")
 
     china = states[states.state == "china"]

@@ -73,17 +73,21 @@ FALLBACK = {
 }
 
 
-def _fmt(value) -> str:
+def fmt(value: object) -> str:
+    """A default as Markdown: ``required``, a number, ``empty`` or a code span."""
     if value is MISSING or value == MISSING:
         return "required"
     if isinstance(value, float):
         return f"{value:g}"
     if value in ([], {}):
         return "empty"
+    if value == "":
+        return '`""`'  # an empty code span would show as two stray backticks
     return f"`{value}`"
 
 
-def _default(f: dataclasses.Field) -> object:
+def default(f: dataclasses.Field) -> object:
+    """A field's default value (calling its factory), or ``MISSING`` when it must be given."""
     if f.default is not dataclasses.MISSING:
         return f.default
     if f.default_factory is not dataclasses.MISSING:
@@ -91,7 +95,8 @@ def _default(f: dataclasses.Field) -> object:
     return MISSING
 
 
-def _allowed(meta: dict) -> str:
+def allowed(meta: dict) -> str:
+    """The allowed values of a parameter: its choices, an interval, or ``any``."""
     if meta.get("choices"):
         return ", ".join(f"`{c}`" for c in meta["choices"])
     lo, hi = meta.get("lo"), meta.get("hi")
@@ -100,17 +105,44 @@ def _allowed(meta: dict) -> str:
     return f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
 
 
-def _rows(schema: type, prefix: str, fallback: str) -> list[str]:
-    rows = []
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One documented parameter, formatted as in the reference (Markdown code spans)."""
+
+    key: str
+    default: str
+    unit: str
+    allowed: str
+    doc: str
+    source: str
+
+
+def params(schema: type, prefix: str) -> list[Param]:
+    """The documented parameters of one schema (nested schemas are separate entries)."""
+    fallback = FALLBACK.get(schema, "")
+    out = []
     for f in dataclasses.fields(schema):
         meta = dict(f.metadata)
         if not meta:
             continue
-        rows.append(
-            f"| `{prefix}{f.name}` | {_fmt(_default(f))} | {meta['unit']} | {_allowed(meta)} "
-            f"| {meta['doc']} | {meta['source'] or fallback} |"
-        )
-    return rows
+        value = fmt(default(f))
+        source = meta["source"] or fallback
+        out.append(Param(prefix + f.name, value, meta["unit"], allowed(meta), meta["doc"], source))
+    return out
+
+
+def section_title(schema: type) -> tuple[str, str]:
+    """A schema's section title and introduction (from ``INTROS`` or its docstring)."""
+    doc = schema.__doc__.strip()
+    # Unlisted schemas follow the docstring convention "Title: explanation".
+    title, _, rest = doc.partition(":")
+    return INTROS.get(schema, (title, rest.strip()[:1].upper() + rest.strip()[1:]))
+
+
+def sections() -> list[tuple[str, type, list[Param]]]:
+    """Every schema of ``schema_tree()`` that has parameters: ``(prefix, schema, params)``."""
+    tree = ((prefix, schema, params(schema, prefix)) for prefix, schema in schema_tree())
+    return [(prefix, schema, rows) for prefix, schema, rows in tree if rows]
 
 
 def render() -> str:
@@ -128,15 +160,13 @@ def render() -> str:
         "| key | default | unit | allowed | meaning | source or reason |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for prefix, schema in schema_tree():
-        rows = _rows(schema, prefix, FALLBACK.get(schema, ""))
-        if not rows:
-            continue
-        doc = schema.__doc__.strip()
-        # Unlisted schemas follow the docstring convention "Title: explanation".
-        title, _, rest = doc.partition(":")
-        title, intro = INTROS.get(schema, (title, rest.strip()[:1].upper() + rest.strip()[1:]))
-        out += [f"## {title}", "", f"Keys `{prefix}*`. {intro}", "", *header, *rows, ""]
+    for prefix, schema, rows in sections():
+        title, intro = section_title(schema)
+        table = [
+            f"| `{p.key}` | {p.default} | {p.unit} | {p.allowed} | {p.doc} | {p.source} |"
+            for p in rows
+        ]
+        out += [f"## {title}", "", f"Keys `{prefix}*`. {intro}", "", *header, *table, ""]
     return "\n".join(out)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.config import POLES
+from sim.config import MAIN_STATES, POLES
 from sim.model import RegulatoryCompetition
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,7 +123,8 @@ def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = Tru
     if figure:
         from sim.overview import draw_overview
 
-        draw = lambda p: draw_overview(frame, states, p, model, localities)  # noqa: E731
+        highlight = tuple(model.cfg.output.highlight)
+        draw = lambda p: draw_overview(frame, states, p, model, localities, highlight)  # noqa: E731
         atomic_write(outdir / "overview.png", draw)
     atomic_write(
         outdir / "summary.json",
@@ -134,18 +135,11 @@ def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = Tru
 
 def summary_table(
     summary: dict,
-    states: tuple[str, ...] = (
-        "us",
-        "eu",
-        "china",
-        "uk",
-        "japan",
-        "south_korea",
-        "singapore",
-        "india",
-    ),
+    extra: tuple[str, ...] = (),
 ) -> str:
-    """A short text table of the final quarter for the terminal."""
+    """A short text table of the final quarter for the terminal: the poles, then the main states
+    and any ``extra`` ones (``output.highlight``)."""
+    states = (*MAIN_STATES, *(s for s in extra if s not in MAIN_STATES))
     final = summary["final"]
     rows = [
         f"scenario {summary['scenario']}  seed {summary['seed']}  "

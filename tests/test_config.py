@@ -31,6 +31,22 @@ def extends_baseline(name: str) -> bool:
     return "baseline" in (scenario_yaml(name).get("defaults") or [])
 
 
+def own_events(name: str) -> dict:
+    """The events a scenario adds: its own YAML's and those of the modules it selects."""
+    raw = scenario_yaml(name)
+    events = {k: dict(v) for k, v in raw.get("events", {}).items()}
+    for entry in raw.get("defaults") or []:
+        if not isinstance(entry, dict):
+            continue
+        for key, options in entry.items():
+            group = key.removeprefix("override /")
+            for option in [options] if isinstance(options, str) else options:
+                module = yaml.safe_load((CONFIGS / group / f"{option}.yaml").read_text())
+                for kind, entries in (module.get("events") or {}).items():
+                    events.setdefault(kind, {}).update(entries)
+    return events
+
+
 EXTENDING = [s for s in SCENARIOS if extends_baseline(s)]
 
 
@@ -92,8 +108,8 @@ def test_extending_scenario_keeps_baseline_events_and_adds_its_own(scenario):
     for kind, entries in base.items():
         for name, spec in entries.items():
             assert cfg[kind].get(name) == spec, f"{scenario} lost or changed {kind}.{name}"
-    # The scenario's own events (read from its YAML) are added, with the values written there.
-    own = scenario_yaml(scenario).get("events", {})
+    # The scenario's own events (read from its YAML and its modules') are added as written there.
+    own = own_events(scenario)
     n_own = 0
     for kind, entries in own.items():
         for name, spec in entries.items():
@@ -332,7 +348,8 @@ BAD_STRINGS = [
     pytest.param(
         "baseline",
         ["start=2026Q1"],
-        "events.policy_shifts.ai_act_prohibitions.date",
+        # the event is set in a file, so the message names the file first
+        "configs/scenario/baseline.yaml: events.policy_shifts.ai_act_prohibitions.date",
         ("before the start 2026Q1",),
         id="start-after-event",
     ),

@@ -14,7 +14,6 @@ import pytest
 from sim import RegulatoryCompetition
 from sim.agents.markets import compliance_costs
 from sim.agents.state import peer_pull
-from sim.calibrate import table
 
 SEEDS = (1, 2, 3)
 STEPS = 16
@@ -231,17 +230,3 @@ def test_firms_exit_when_capital_runs_out():
     assert exits(costly) > 2 * exits(base) > 0
     for m in costly:
         assert (m.firms.capital[m.firms.alive] >= m.cfg.firms.min_capital).all()
-
-
-# -- calibration --------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_first_year_lands_near_the_stylised_facts():
-    """Foundation-model shares US ~73%, China ~13% (Meyers & Springford 2023, cited in 002),
-    about 149 models a year with 65.7% open (AI Index 2024), over ten seeds."""
-    cal = table(seeds=10).set_index("fact")
-    assert abs(cal.loc["foundation-model share, US", "model"] - 0.73) < 0.04
-    assert abs(cal.loc["foundation-model share, China", "model"] - 0.13) < 0.03
-    assert abs(cal.loc["foundation models a year", "distance"]) < 0.15
-    assert abs(cal.loc["open share of foundation models", "distance"]) < 0.1

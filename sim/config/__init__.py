@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.base import GOVERNANCE, MODES, POLES, has_default, param
+from sim.config.base import GOVERNANCE, MAIN_STATES, MODES, POLES, has_default, param
 from sim.config.events import (
     EventsConfig,
     ExportControl,
@@ -33,6 +33,7 @@ from sim.config.world import Alignment, StateConfig
 
 __all__ = [
     "GOVERNANCE",
+    "MAIN_STATES",
     "MODES",
     "POLES",
     "AccordConfig",
@@ -67,6 +68,12 @@ class OutputConfig:
 
     figure: bool = param(True, "draw overview.png", "flag")
     quiet: bool = param(False, "skip the printed summary table", "flag")
+    highlight: list[str] = param(
+        [],
+        "states drawn in the overview's R and F panels and printed in the summary, besides "
+        "the main ones (e.g. a state you added)",
+        "state names",
+    )
 
 
 @dataclass

@@ -9,6 +9,8 @@ from omegaconf import MISSING
 POLES = ("us", "eu", "china")
 GOVERNANCE = ("single_track", "dual_track", "silos")
 MODES = ("binding", "voluntary", "hybrid")
+# The states a reader looks for first: drawn and printed by default (output.highlight adds more).
+MAIN_STATES = ("us", "eu", "china", "uk", "japan", "south_korea", "singapore", "india")
 
 
 def param(
