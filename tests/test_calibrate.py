@@ -99,15 +99,15 @@ def test_every_stylised_fact_of_model_md_has_a_row(baseline):
 # -- the command line -------------------------------------------------------------------------
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m sim.calibrate ARGS`` in a real process, from the repository root."""
+    argv = [sys.executable, "-m", "sim.calibrate", *args]
+    return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
 def test_cli_writes_both_files(tmp_path):
     out = tmp_path / "cal"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim.calibrate", "--seeds", "2", "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_cli("--seeds", "2", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["calibration.csv", "calibration.md"]
     csv = pd.read_csv(out / "calibration.csv")
@@ -144,13 +144,7 @@ def test_cli_bad_input_exits_2_and_writes_nothing(argv, tmp_path, capsys):
 
 def test_cli_bad_input_in_a_real_process(tmp_path):
     out = tmp_path / "cal"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim.calibrate", "--scenario", "nope", "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_cli("--scenario", "nope", "--out", str(out))
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: scenario: unknown scenario 'nope'")
     assert len(proc.stderr.strip().splitlines()) == 1
