@@ -20,6 +20,7 @@ import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -106,26 +107,14 @@ def _as_override_list(overrides: Iterable[str] | Mapping[str, Any] | None) -> tu
     return cli, values
 
 
-def searchpath(config_dirs: Iterable[str | Path]) -> list[str]:
-    """The Hydra override that adds users' own config folders after the package's ``configs/``
-    (as ``--config-dir`` does); [] when there are none."""
+def user_dirs(config_dirs: Iterable[str | Path]) -> list[Path]:
+    """Users' own config folders, resolved and checked: each must exist, and none may hold a file
+    that the package's file of the same name would silently win over (Hydra searches the
+    package's ``configs/`` first, as with ``--config-dir``)."""
     dirs = [Path(d).resolve() for d in config_dirs]
     for d in dirs:
         if not d.is_dir():
             raise ConfigError(f"--config-dir: folder '{d}' not found")
-    return [f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]"] if dirs else []
-
-
-def _dirs_of(cli: Iterable[str]) -> list[Path]:
-    """The user folders named by a ``hydra.searchpath`` override, then the package's configs."""
-    extra = [a.split("=", 1)[1].strip("[]") for a in cli if a.startswith("hydra.searchpath=")]
-    paths = [p.removeprefix("file://") for e in extra for p in e.split(",") if p]
-    return [CONFIG_DIR, *map(Path, paths)]
-
-
-def check_shadowing(config_dirs: Iterable[str | Path]) -> None:
-    """Refuse a user's config that the package's file of the same name would silently win over."""
-    for d in map(Path, config_dirs):
         for path in sorted(d.glob("*/*.yaml")):
             twin = CONFIG_DIR / path.parent.name / path.name
             if twin.exists():
@@ -133,6 +122,7 @@ def check_shadowing(config_dirs: Iterable[str | Path]) -> None:
                     f"{path}: the package's {twin.relative_to(CONFIG_DIR.parent)} has the same "
                     f"name and would be used instead; rename your file (e.g. my_{path.name})"
                 )
+    return dirs
 
 
 def _fingerprint(dirs: Iterable[Path]) -> int:
@@ -148,7 +138,7 @@ def _in_hydra(fn):
 
 
 @functools.lru_cache(maxsize=64)
-def _compose_cached(scenario: str, cli: tuple[str, ...], fingerprint: int = 0) -> DictConfig:
+def _compose_cached(scenario: str, cli: tuple[str, ...], fingerprint: int) -> DictConfig:
     args = [f"scenario={scenario}", *cli]
     return _in_hydra(lambda: compose(config_name="config", overrides=args))
 
@@ -165,14 +155,15 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(f"{b}.") or b.startswith(f"{a}.")
 
 
-def origin(key: str, scenario: str, cli: Iterable[str], given: Iterable[str] = ()) -> Path | None:
+def origin(
+    key: str, scenario: str, cli: Iterable[str], given: Iterable[str], search: list[Path]
+) -> Path | None:
     """The YAML file that sets ``key`` last in the composition (None: not set by a file).
 
     Used to name the file in an error message, so a student sees which of their files to fix.
     ``given`` are dotted keys set from Python; those and command-line keys come from no file.
+    ``search`` are the config folders in Hydra's search order.
     """
-    from hydra.types import RunMode
-
     cli = list(cli)
     overridden = [a.lstrip("+~").split("=")[0] for a in cli if "=" in a] + list(given)
     if any(_related(key, k) for k in overridden):
@@ -188,7 +179,6 @@ def origin(key: str, scenario: str, cli: Iterable[str], given: Iterable[str] = (
         )
     except (HydraException, OmegaConfBaseException, ValueError):
         return None
-    dirs = _dirs_of(cli)
     for item in reversed(found.defaults):
         if item.config_path is None or item.config_path.startswith("hydra/"):
             continue
@@ -196,7 +186,7 @@ def origin(key: str, scenario: str, cli: Iterable[str], given: Iterable[str] = (
         if not key.startswith(package):
             continue
         # Hydra takes the first folder of the search path that has the file.
-        files = (d / f"{item.config_path}.yaml" for d in dirs)
+        files = (d / f"{item.config_path}.yaml" for d in search)
         path = next((f for f in files if f.is_file()), None)
         if path is None:
             continue
@@ -216,10 +206,12 @@ def _where(path: Path) -> str:
         return str(path)
 
 
-def _located(message: str, scenario: str, cli: list[str], given: Iterable[str] = ()) -> str:
+def _located(
+    message: str, scenario: str, cli: list[str], given: Iterable[str], search: list[Path]
+) -> str:
     """Prefix a one-line error with the file that holds the offending key, when a file does."""
     key = re.match(r"([A-Za-z_]\w*(?:\.\w+)*)(?=: | = )", message)
-    path = origin(key.group(1), scenario, cli, given) if key else None
+    path = origin(key.group(1), scenario, cli, given, search) if key else None
     return f"{_where(path)}: {message}" if path else message
 
 
@@ -253,10 +245,11 @@ def compose_config(
             holds the offending key.
     """
     cli, values = _as_override_list(overrides)
-    cli += searchpath(config_dirs)
-    if config_dirs:
-        check_shadowing(config_dirs)
-    key = (str(scenario), tuple(cli), _fingerprint(_dirs_of(cli)))
+    dirs = user_dirs(config_dirs)
+    if dirs:  # after the package's configs/, as --config-dir adds them
+        cli.append(f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]")
+    search = [CONFIG_DIR, *dirs]
+    key = (str(scenario), tuple(cli), _fingerprint(search))
     try:
         cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
@@ -265,21 +258,21 @@ def compose_config(
     except ConfigError:
         raise
     except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError) as exc:
-        message = explain(exc, _state_names(str(scenario), cli))
-        raise ConfigError(_located(message, str(scenario), cli, values)) from exc
+        message = explain(exc, _state_names(*key))
+        raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
     try:
         validate(cfg)
     except ConfigError as exc:
-        raise ConfigError(_located(str(exc), str(scenario), cli, values)) from exc
+        raise ConfigError(_located(str(exc), str(scenario), cli, values, search)) from exc
     OmegaConf.set_readonly(cfg, True)
     return cfg
 
 
-def _state_names(scenario: str, cli: list[str]) -> list[str]:
+def _state_names(scenario: str, cli: tuple[str, ...], fingerprint: int) -> list[str]:
     """The states of a scenario (and world override), for error messages; [] if it won't compose."""
     world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
     try:
-        return list(_compose_cached(scenario, world).states)
+        return list(_compose_cached(scenario, world, fingerprint).states)
     except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError):
         return []
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.calibrate import INSIDE, NOT_COMPARABLE, OUTSIDE, YEAR, facts, main, table
+from sim.calibrate import INSIDE, NOT_COMPARABLE, OUTSIDE, YEAR, facts, table
+from sim.calibrate.__main__ import main
 from sim.compose import compose_config
 
 REPO = Path(__file__).resolve().parent.parent

@@ -39,22 +39,11 @@ __all__ = [
     "Fact",
     "facts",
     "first_year",
-    "main",
     "markdown_table",
     "report",
     "summary_line",
     "table",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """``main`` lives in :mod:`sim.calibrate.__main__`, imported on first use only, so that
-    ``python -m sim.calibrate`` finds that module not yet imported and runs it once."""
-    if name == "main":
-        from sim.calibrate.__main__ import main
-
-        return main
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _status(fact: Fact, mean: float) -> tuple[str, str]:
