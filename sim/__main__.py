@@ -28,8 +28,6 @@ from sim.validate import ConfigError, validate
 
 # Flags after which Hydra composes something other than the shipped tree, or does not run.
 _NO_PRECHECK = {
-    "-m",
-    "--multirun",
     "--help",
     "-h",
     "--hydra-help",
@@ -84,6 +82,14 @@ def precheck(argv: list[str]) -> None:
             sys.exit(0)
     if any(f in _NO_PRECHECK for f in flags):
         return
+    if "-m" in flags or "--multirun" in flags:
+        from sim.sweep import precheck_sweep
+
+        try:
+            precheck_sweep(overrides, dirs)
+        except ConfigError as exc:
+            _fail(str(exc))
+        return
     scenario, rest = "baseline", []
     for a in overrides:
         if a.startswith("scenario="):
@@ -104,12 +110,17 @@ def app(cfg: DictConfig) -> float:
 
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
+    label = scenario_label(hc.runtime.choices.get("scenario"), list(hc.overrides.task))
+    if cfg.experiment.name:  # a job of an experiment's sweep: experiments/jobs.py
+        from experiments.jobs import run_job
+
+        status = run_job(cfg, outdir, label, list(hc.overrides.task), dict(hc.runtime.choices))
+        return float("nan") if status == "failed" else 0.0
     try:
         validate(cfg)
     except ConfigError as exc:
         shutil.rmtree(outdir, ignore_errors=True)  # nothing but Hydra's own files is there yet
         _fail(str(exc))
-    label = scenario_label(hc.runtime.choices.get("scenario"), list(hc.overrides.task))
     model = RegulatoryCompetition(config=cfg, scenario=label)
     summary = run_and_write(model, outdir, figure=cfg.output.figure)
     if not cfg.output.quiet:

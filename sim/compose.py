@@ -43,7 +43,8 @@ def module_groups() -> list[str]:
     """The scenario modules: groups that each add one independent idea (``export_controls``,
     ``waico``...), read from the ``null`` entries of ``configs/config.yaml``'s defaults list."""
     defaults = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text())["defaults"]
-    return [k for d in defaults if isinstance(d, dict) for k, v in d.items() if v is None]
+    before = defaults[: defaults.index({"scenario": "baseline"})]  # experiment: null comes later
+    return [k for d in before if isinstance(d, dict) for k, v in d.items() if v is None]
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim.config.local import INSTRUMENT_KINDS
 
@@ -67,3 +68,26 @@ def invent(
         origin=locality,
         created=quarter,
     )
+
+
+def adoption_frame(localities: pd.DataFrame, registry: dict[str, Instrument]) -> pd.DataFrame:
+    """One row per step and instrument in force anywhere: how many localities of each state have
+    it, with its origin and the quarter it was codified (``instruments.parquet``). This is the
+    path of Ma's Figure 1: invented in one city, copied, codified, adopted everywhere."""
+    columns = ["step", "state", "instrument", "kind", "origin", "created", "codified_at"]
+    if localities.empty:
+        return pd.DataFrame(columns=[*columns, "adopters", "localities"])
+    held = localities[["step", "state", "instruments"]].assign(
+        instrument=localities.instruments.str.split(";")
+    )
+    size = localities.groupby(["step", "state"]).size().rename("localities")
+    held = held.explode("instrument")
+    held = held[held.instrument.fillna("") != ""]
+    out = held.groupby(["step", "state", "instrument"]).size().rename("adopters").reset_index()
+    meta = pd.DataFrame(
+        [(i.name, i.kind, i.origin, i.created, i.codified_at) for i in registry.values()],
+        columns=["instrument", "kind", "origin", "created", "codified_at"],
+    )
+    out = out.merge(meta, on="instrument", how="left").join(size, on=["step", "state"])
+    out["codified_at"] = out.codified_at.astype("Int64")
+    return out[[*columns, "adopters", "localities"]]

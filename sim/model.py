@@ -37,7 +37,7 @@ from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.compose import compose_config, scenario_label
 from sim.config import POLES
-from sim.instruments import catalogue
+from sim.instruments import adoption_frame, catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.validate import parse_quarter
 
@@ -347,6 +347,11 @@ class RegulatoryCompetition(mesa.Model):
             return pd.DataFrame(columns=["step", *LOCAL_REPORTERS])
         df = self.datacollector.get_agenttype_vars_dataframe(LocalGovernment).reset_index()
         return df.rename(columns={"Step": "step"}).drop(columns=["AgentID"])
+
+    def instruments_frame(self):
+        """One row per step, state and instrument in force: adopters, origin, codification
+        quarter (``instruments.parquet``)."""
+        return adoption_frame(self.localities_frame(), self.instrument_registry)
 
     @property
     def firm_agents(self) -> list[Firm]:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -108,17 +109,26 @@ def summarise(model: RegulatoryCompetition, wall: float) -> dict[str, Any]:
     }
 
 
+def write_tables(
+    model: RegulatoryCompetition, outdir: Path, tables: Iterable[str]
+) -> dict[str, pd.DataFrame]:
+    """Write ``<table>.parquet`` for each of ``tables`` (names of ``sim.config.TABLES``) into
+    ``outdir``; returns the frames."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    frames = {t: getattr(model, f"{t}_frame")() for t in tables}
+    for name, df in frames.items():
+        atomic_write(outdir / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+    return frames
+
+
 def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = True) -> dict:
     """Run the model to its horizon and write model.parquet, states.parquet,
     localities.parquet, summary.json and overview.png into ``outdir``. Returns the summary."""
     t0 = time.perf_counter()
     model.run()
     wall = time.perf_counter() - t0
-    outdir.mkdir(parents=True, exist_ok=True)
-    frame, states, localities = model.model_frame(), model.states_frame(), model.localities_frame()
-    atomic_write(outdir / "model.parquet", lambda p: frame.to_parquet(p, index=False))
-    atomic_write(outdir / "states.parquet", lambda p: states.to_parquet(p, index=False))
-    atomic_write(outdir / "localities.parquet", lambda p: localities.to_parquet(p, index=False))
+    frames = write_tables(model, outdir, ("model", "states", "localities"))
+    frame, states, localities = frames["model"], frames["states"], frames["localities"]
     summary = summarise(model, wall)
     if figure:
         from sim.overview import draw_overview

@@ -20,6 +20,7 @@ from sim.config.events import (
     MarketBan,
     PolicyShift,
 )
+from sim.config.experiment import TABLES, ExperimentConfig, register_resolvers
 from sim.config.firms import FirmParams
 from sim.config.institutions import AccordConfig, TrustParams, WaicoConfig
 from sim.config.local import (
@@ -40,6 +41,7 @@ __all__ = [
     "Alignment",
     "CentralParams",
     "EventsConfig",
+    "ExperimentConfig",
     "ExportControl",
     "ExportPackage",
     "FirmParams",
@@ -51,6 +53,7 @@ __all__ = [
     "PolicyParams",
     "PolicyShift",
     "SimConfig",
+    "TABLES",
     "StateConfig",
     "TrustParams",
     "WaicoConfig",
@@ -101,6 +104,7 @@ class SimConfig:
     accords: dict[str, AccordConfig] = field(default_factory=dict)
     trust: TrustParams = field(default_factory=TrustParams)
     output: OutputConfig = field(default_factory=OutputConfig)
+    experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
 
 
 def mapping_schema(f: dataclasses.Field) -> type | None:
@@ -127,3 +131,6 @@ def schema_tree(schema: type | None = None, prefix: str = "") -> list[tuple[str,
 def register_configs() -> None:
     """Register the schema so that ``configs/config.yaml`` can extend it."""
     ConfigStore.instance().store(name="sim_schema", node=SimConfig)
+
+
+register_resolvers()

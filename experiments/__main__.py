@@ -1,0 +1,87 @@
+"""``python -m experiments``: run the paper's experiments and draw their figures.
+
+    python -m experiments list                          # E1-E6 and their sweeps
+    python -m experiments run dual_track                # sweep on the local cores, then aggregate
+    python -m experiments run dual_track --launcher submitit_slurm hydra.launcher.partition=cpu
+    python -m experiments figure dual_track             # results/figures/dual_track.png
+    python -m experiments reproduce [--quick]           # every experiment and every figure
+
+A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
+and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from experiments.figures.common import Sweep, save
+from experiments.run import LAUNCHERS, SweepError, launch
+from experiments.spec import EXPERIMENTS, Experiment, available
+from sim.validate import ConfigError
+
+
+def figure(exp: Experiment, quick: bool) -> tuple[str, dict]:
+    """Draw the figure of ``exp`` from its aggregated sweep; returns the PNG path and headline."""
+    sweep = Sweep.load(exp.sweep_root(quick))
+    module = importlib.import_module(f"experiments.figures.{exp.name}")
+    fig, data, headline = module.draw(sweep)
+    png = save(fig, data, exp.name, sweep, exp.figure_dir(quick), headline)
+    return str(png), headline
+
+
+def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
+    exp = Experiment.load(name, tuple(args.config_dir))
+    report = launch(exp, args.quick, args.launcher, args.jobs, tuple(args.overrides))
+    for line in report.lines():
+        print(f"{name}: {line}", file=sys.stderr if line.startswith(("failed", "missing")) else sys.stdout)
+    print(f"{name}: data in {exp.sweep_root(args.quick)}/")
+    if draw and report.done:
+        png, headline = figure(exp, args.quick)
+        print(f"{name}: figure {png}")
+        for key, value in headline.items():
+            print(f"    {key}: {value}")
+    return 0 if report.complete else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the experiments and their sweeps")
+    for cmd in ("run", "figure", "reproduce"):
+        p = sub.add_parser(cmd)
+        if cmd != "reproduce":
+            p.add_argument("name", help="an experiment of configs/experiment/")
+        p.add_argument("--quick", action="store_true", help="the small version (CI, tests)")
+        p.add_argument("--config-dir", action="append", default=[], help="your own config folder")
+        if cmd != "figure":
+            p.add_argument("--launcher", choices=sorted(LAUNCHERS), default="joblib")
+            p.add_argument("--jobs", type=int, default=None, help="parallel jobs (joblib, ray)")
+            p.add_argument("--no-figure", action="store_true", help="run and aggregate only")
+            p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            for name in available():
+                exp = Experiment.load(name)
+                full, quick = len(exp.runs(False)), len(exp.runs(True))
+                print(f"{name:18s} {full:5d} runs ({quick} quick)  {exp.title}")
+            return 0
+        if args.command == "figure":
+            png, headline = figure(Experiment.load(args.name, tuple(args.config_dir)), args.quick)
+            print(png)
+            return 0
+        names = EXPERIMENTS if args.command == "reproduce" else (args.name,)
+        codes = [_run_one(n, args, draw=not args.no_figure) for n in names]
+        return max(codes)
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SweepError as exc:
+        print(f"{exc}\n(full output: {exc.log})", file=sys.stderr)
+        return exc.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""What every figure script shares: reading an aggregated sweep, means with confidence bands
+across seeds, and writing the PNG, the data behind it and a manifest.
+
+A figure script never runs the model: it reads ``results/sweeps/<experiment>/`` and returns the
+figure, the plotted numbers as a tidy table, and a few headline numbers for the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats as _stats  # noqa: E402
+
+import sim  # noqa: E402
+from sim.runner import atomic_write, git_revision  # noqa: E402
+
+LEVEL = 0.95  # confidence level of every band and interval
+
+
+@dataclass
+class Sweep:
+    """An aggregated sweep: its ``sweep.json`` and its tables, read on first use."""
+
+    root: Path
+    meta: dict
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> Sweep:
+        path = root / "sweep.json"
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{root}: no aggregated sweep; run `python -m experiments run {root.name}` first"
+            )
+        return cls(root, json.loads(path.read_text()))
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            self._tables[name] = pd.read_parquet(self.root / f"{name}.parquet")
+        return self._tables[name]
+
+
+def mean_ci(df: pd.DataFrame, by: list[str], value: str, level: float = LEVEL) -> pd.DataFrame:
+    """Mean of ``value`` over runs in each group of ``by``, with a Student-t confidence interval
+    (``lo``, ``hi``) and the number of runs ``n``. One run gives an interval of NaN."""
+    g = df.groupby(by, sort=True)[value]
+    out = g.agg(mean="mean", sd="std", n="count").reset_index()
+    half = _stats.t.ppf(0.5 + level / 2, np.maximum(out.n - 1, 1)) * out.sd / np.sqrt(out.n)
+    half = half.where(out.n > 1)
+    out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
+    return out.drop(columns="sd")
+
+
+def band(ax, stats: pd.DataFrame, x: str, label: str, **style) -> None:
+    """A mean line with its shaded confidence band."""
+    (line,) = ax.plot(stats[x], stats["mean"], label=label, **style)
+    ax.fill_between(stats[x], stats["lo"], stats["hi"], color=line.get_color(), alpha=0.2, lw=0)
+
+
+def diff_ci(a: pd.Series, b: pd.Series, level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over paired runs (same replicate seeds) with its t interval."""
+    d = (a.to_numpy() - b.to_numpy()).astype(float)
+    if len(d) < 2:
+        return float(d.mean()), float("nan"), float("nan")
+    half = _stats.t.ppf(0.5 + level / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
+def quarter_time(df: pd.DataFrame) -> pd.Series:
+    """Calendar time in years (2025.0 is 2025Q1) from the model table's year and quarter."""
+    return df["year"] + (df["quarter"] - 1) / 4
+
+
+def save(fig, data: pd.DataFrame, name: str, sweep: Sweep, out_dir: Path, headline: dict) -> Path:
+    """Write ``<name>.png``, ``<name>.csv`` (the plotted numbers) and ``<name>.json`` (the
+    manifest) into ``out_dir``; returns the PNG's path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    png = out_dir / f"{name}.png"
+    atomic_write(png, lambda p: fig.savefig(p, dpi=130, bbox_inches="tight", format="png"))
+    plt.close(fig)
+    atomic_write(out_dir / f"{name}.csv", lambda p: data.to_csv(p, index=False))
+    config = sweep.meta.get("file")
+    manifest = {
+        "figure": png.name,
+        "data": f"{name}.csv",
+        "experiment": sweep.meta.get("experiment"),
+        "title": sweep.meta.get("title"),
+        "quick": sweep.meta.get("quick"),
+        "experiment_config": f"configs/experiment/{config}" if config else None,
+        "sweeper_params": sweep.meta.get("sweeper_params"),
+        "overrides": sweep.meta.get("overrides"),
+        "runs": sweep.meta.get("finished"),
+        "failed": sweep.meta.get("failed"),
+        "missing": sweep.meta.get("missing"),
+        "seeds": sweep.meta.get("seeds"),
+        "confidence_level": LEVEL,
+        "headline": headline,
+        "package": {"name": "regcomp-sim", "version": sim.__version__},
+        "git_revision": git_revision(),
+        "sweep_git_revision": sweep.meta.get("git_revision"),
+        "drawn_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    atomic_write(
+        out_dir / f"{name}.json",
+        lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)),
+    )
+    return png

@@ -1,0 +1,119 @@
+"""One job of an experiment: run the model unless this job already finished, keep the tables the
+experiment asks for, and leave a ``done.json`` marker last (or an ``error.txt``).
+
+Hydra's launchers (joblib, submitit, Ray) call this through ``sim.__main__.app`` in whatever
+process they choose; everything a job needs is in its config and its folder, so a sweep that is
+run again skips the jobs whose marker matches their config and redoes the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+DONE, ERROR = "done.json", "error.txt"
+
+
+def config_hash(cfg: DictConfig) -> str:
+    """A digest of the resolved run config: a finished job is reused only for the same config."""
+    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def job_id(overrides: list[str]) -> str:
+    """A job's name: its task overrides, sorted and joined as Hydra's ``override_dirname``."""
+    return ",".join(sorted(o for o in overrides if o.split("=", 1)[0] != "experiment"))
+
+
+def swept_values(cfg: DictConfig, overrides: list[str], choices: dict) -> dict[str, Any]:
+    """The value of every overridden key in this job: a group's chosen option, else the config
+    value (typed, so the aggregated columns are numbers where the parameter is a number)."""
+    out = {}
+    for o in overrides:
+        key = o.split("=", 1)[0].lstrip("+~")
+        if key == "experiment" or key.startswith("experiment."):
+            continue  # bookkeeping, not a parameter of the model
+        if key in choices:
+            out[key] = choices[key]
+        else:
+            value = OmegaConf.select(cfg, key)
+            out[key] = OmegaConf.to_container(value) if OmegaConf.is_config(value) else value
+    return out
+
+
+def finished(outdir: Path, digest: str) -> bool:
+    """Whether ``outdir`` holds a finished job for a config with this digest."""
+    try:
+        return json.loads((outdir / DONE).read_text())["config_hash"] == digest
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def replicates(block: int, per_job: int) -> range:
+    """The replicate indices of a block."""
+    return range(block * per_job, (block + 1) * per_job)
+
+
+def run_folder(replicate: int) -> str:
+    """A run's folder inside its job's folder."""
+    return f"replicate={replicate}"
+
+
+def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], choices: dict) -> str:
+    """Run the block of replicates of one job, each into ``outdir/replicate=<r>/``; return
+    ``"done"`` or ``"failed"`` (when any run failed; the job's other runs still land).
+
+    A run whose folder holds a ``done.json`` for the same config is skipped, so an interrupted
+    sweep run again redoes only what is missing, at the granularity of single runs.
+    """
+    ex = cfg.experiment
+    statuses = []
+    for r in replicates(ex.block, ex.per_job):
+        ex.replicate = r  # the seed interpolates it
+        statuses.append(run_one(cfg, outdir / run_folder(r), label, overrides, choices))
+    return "failed" if "failed" in statuses else "done"
+
+
+def run_one(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], choices: dict) -> str:
+    """Run one replicate into ``outdir``; return ``"done"``, ``"skipped"`` or ``"failed"``.
+
+    A failure is written to ``error.txt`` and not raised, so that the launcher's other jobs
+    still run and land; the experiment runner reports it by name.
+    """
+    from sim.model import RegulatoryCompetition
+    from sim.runner import atomic_write, write_tables
+    from sim.validate import validate
+
+    digest = config_hash(cfg)
+    if finished(outdir, digest):
+        return "skipped"
+    outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / DONE).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    try:
+        validate(cfg)
+        model = RegulatoryCompetition(config=cfg, scenario=label).run()
+        write_tables(model, outdir, cfg.experiment.tables)
+    except Exception as exc:  # any failure of this run: record it, let the others land
+        detail = "".join(traceback.format_exception(exc))
+        text = f"{type(exc).__name__}: {exc}\n\n{detail}"
+        atomic_write(outdir / ERROR, lambda p: p.write_text(text))
+        return "failed"
+    record = {
+        "job": f"{job_id(overrides)}/{outdir.name}",
+        "config_hash": digest,
+        "scenario": label,
+        "seed": model.seed,
+        "replicate": int(cfg.experiment.replicate),
+        "params": swept_values(cfg, overrides, choices),
+        "wall_time_s": round(time.perf_counter() - t0, 4),
+    }
+    (outdir / ERROR).unlink(missing_ok=True)
+    atomic_write(outdir / DONE, lambda p: p.write_text(json.dumps(record, indent=1)))
+    return "done"
