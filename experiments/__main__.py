@@ -35,7 +35,10 @@ def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
     exp = Experiment.load(name, tuple(args.config_dir))
     report = launch(exp, args.quick, args.launcher, args.jobs, tuple(args.overrides))
     for line in report.lines():
-        print(f"{name}: {line}", file=sys.stderr if line.startswith(("failed", "missing")) else sys.stdout)
+        print(
+            f"{name}: {line}",
+            file=sys.stderr if line.startswith(("failed", "missing")) else sys.stdout,
+        )
     print(f"{name}: data in {exp.sweep_root(args.quick)}/")
     if draw and report.done:
         png, headline = figure(exp, args.quick)
@@ -45,9 +48,14 @@ def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
     return 0 if report.complete else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the usage block
+        self.exit(2, f"error: {message} (see python -m experiments --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m experiments", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="the experiments and their sweeps")
     for cmd in ("run", "figure", "reproduce"):
         p = sub.add_parser(cmd)
@@ -60,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--jobs", type=int, default=None, help="parallel jobs (joblib, ray)")
             p.add_argument("--no-figure", action="store_true", help="run and aggregate only")
             p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    unknown = [a for a in rest if a.startswith("-")]
+    if unknown or (rest and args.command not in ("run", "reproduce")):
+        parser.error(f"unrecognized arguments: {' '.join(unknown or rest)}")
+    if rest:  # overrides given after an option: `run x --quick a=1`
+        args.overrides = [*args.overrides, *rest]
     try:
         if args.command == "list":
             for name in available():
@@ -69,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:18s} {full:5d} runs ({quick} quick)  {exp.title}")
             return 0
         if args.command == "figure":
-            png, headline = figure(Experiment.load(args.name, tuple(args.config_dir)), args.quick)
+            png, _ = figure(Experiment.load(args.name, tuple(args.config_dir)), args.quick)
             print(png)
             return 0
         names = EXPERIMENTS if args.command == "reproduce" else (args.name,)

@@ -86,7 +86,9 @@ def runs_table(records: list[dict], model: pd.DataFrame | None) -> pd.DataFrame:
     if model is not None and not model.empty:
         last = model[model.step == model.groupby("run").step.transform("max")]
         metrics = last.drop(columns=[c for c in last.columns if c in runs.columns and c != "run"])
-        runs = runs.merge(metrics.add_prefix("final_").rename(columns={"final_run": "run"}), on="run")
+        runs = runs.merge(
+            metrics.add_prefix("final_").rename(columns={"final_run": "run"}), on="run"
+        )
     return runs
 
 

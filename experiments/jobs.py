@@ -8,6 +8,7 @@ run again skips the jobs whose marker matches their config and redoes the others
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -18,11 +19,22 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 DONE, ERROR = "done.json", "error.txt"
+SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the model's source (``sim/**/*.py``): changed code makes old runs stale."""
+    h = hashlib.sha256()
+    for path in sorted(SIM_DIR.rglob("*.py")):
+        h.update(path.relative_to(SIM_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def config_hash(cfg: DictConfig) -> str:
-    """A digest of the resolved run config: a finished job is reused only for the same config."""
-    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
+    """A digest of the resolved run config and the model's code: a finished run is reused only
+    when both are the same."""
+    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True) + code_digest()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

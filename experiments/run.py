@@ -8,10 +8,12 @@ for finished jobs (the progress bar) and aggregates them when the launcher retur
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from tqdm import tqdm
 from experiments.aggregate import Report, aggregate
 from experiments.jobs import DONE, ERROR
 from experiments.spec import Experiment
+from sim.sweep import precheck_sweep
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
 # account, time) is added on the command line: hydra.launcher.partition=cpu
@@ -28,7 +31,7 @@ LAUNCHERS = {
     "basic": ["hydra/launcher=basic"],
     "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=30"],
     "submitit_slurm": ["hydra/launcher=submitit_slurm", "hydra.launcher.cpus_per_task=1"],
-    "ray": ["hydra/launcher=ray", "hydra.launcher.ray.remote.num_cpus=1"],
+    "ray": ["hydra/launcher=ray", "+hydra.launcher.ray.remote.num_cpus=1"],
 }
 # One thread per job: the launcher already runs one job per core.
 SERIAL_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -41,8 +44,17 @@ def launcher_overrides(launcher: str, root: Path, jobs: int | None) -> list[str]
         out.append(f"hydra.launcher.n_jobs={jobs}")
     if launcher == "ray":  # a local Ray instance whose files stay in the sweep folder
         out += ["+hydra.launcher.ray.init.num_cpus=" + str(jobs or os.cpu_count() or 1)]
-        out += [f"+hydra.launcher.ray.init._temp_dir={(root / 'ray').resolve()}"]
+        out += [f"+hydra.launcher.ray.init._temp_dir={ray_temp_dir(root)}"]
     return out
+
+
+def ray_temp_dir(root: Path) -> Path:
+    """Ray's session folder: in the sweep folder, unless that path is too long for the Unix
+    sockets Ray puts under it (107 bytes), then a short folder named after the sweep in /tmp."""
+    path = (root / "ray").resolve()
+    if len(str(path)) <= 50:
+        return path
+    return Path(tempfile.gettempdir()) / f"ray-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
 
 
 def _count(jobs_dir: Path, names: list[str], since: float) -> int:
@@ -70,14 +82,16 @@ def launch(
     """Run the sweep of ``exp`` (only the jobs not already finished do any work), then aggregate.
 
     Raises:
-        SweepError: the sweep could not start (bad input, a missing launcher); its one line.
+        ConfigError: a swept value or override is wrong; nothing was created.
+        SweepError: the sweep process failed (e.g. a launcher not installed); its last error.
     """
     root = exp.sweep_root(quick)
     names = exp.runs(quick, extra)
+    precheck_sweep(exp.overrides(quick, extra), exp.config_dirs)  # one line, before any output
     jobs_dir = root / "jobs"
     already = sum((jobs_dir / n / DONE).is_file() for n in names)
-    cmd = [sys.executable, "-m", "sim", "-m", *exp.overrides(quick, extra)]
-    cmd += [f"--config-dir={d}" for d in exp.config_dirs]
+    cmd = [sys.executable, "-m", "sim", "-m", *(f"--config-dir={d}" for d in exp.config_dirs)]
+    cmd += exp.overrides(quick, extra)
     cmd += launcher_overrides(launcher, root, jobs)
     root.mkdir(parents=True, exist_ok=True)
     log_path = root / "launch.log"
@@ -97,7 +111,9 @@ def launch(
     ):
         log.write(" ".join(cmd) + "\n\n")
         log.flush()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         try:
             while proc.poll() is None:
                 time.sleep(0.5)
@@ -110,13 +126,7 @@ def launch(
         bar.n = min(len(names), already + _count(jobs_dir, names, t0))
         bar.refresh()
     if proc.returncode:
-        reason = _last_error(log_path)
-        if proc.returncode == 2 and reason.startswith("error: "):  # the precheck refused it
-            root_is_empty = not any(p for p in root.iterdir() if p != log_path)
-            if root_is_empty:
-                log_path.unlink()
-                root.rmdir()
-        raise SweepError(reason, proc.returncode, log_path)
+        raise SweepError(_last_error(log_path), proc.returncode, log_path)
     meta = {
         "experiment": exp.name,
         "file": str(exp.path.name),

@@ -51,8 +51,8 @@ class Experiment:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark else str(path)
             raise ConfigError(f"{where}: malformed YAML: {getattr(exc, 'problem', exc)}") from exc
-        params = OmegaConf.to_container(OmegaConf.select(raw, "hydra.sweeper.params") or {})
-        quick = OmegaConf.to_container(OmegaConf.select(raw, "experiment.quick") or {})
+        params = _plain(OmegaConf.select(raw, "hydra.sweeper.params"))
+        quick = _plain(OmegaConf.select(raw, "experiment.quick"))
         per_job = OmegaConf.select(raw, "experiment.per_job", default=ExperimentConfig.per_job)
         title = next((ln[2:] for ln in path.read_text().splitlines()[1:2]), name).split(" (")[0]
         params = {str(k): str(v) for k, v in params.items()}
@@ -88,7 +88,9 @@ class Experiment:
         """Every run's name, ``<job>/replicate=<r>``, in launch order."""
         n, out = self.per_job(quick, extra), []
         for job in self.jobs(quick, extra):
-            block = next((int(o.split("=")[1]) for o in job if o.startswith("experiment.block=")), 0)
+            block = next(
+                (int(o.split("=")[1]) for o in job if o.startswith("experiment.block=")), 0
+            )
             out += [f"{job_id(job)}/{run_folder(r)}" for r in replicates(block, n)]
         return out
 
@@ -99,6 +101,11 @@ class Experiment:
     def figure_dir(self, quick: bool) -> Path:
         """``results/figures/`` (committed), or ``results/figures/quick/`` (not committed)."""
         return RESULTS / "figures" / ("quick" if quick else "")
+
+
+def _plain(node) -> dict:
+    """A config node as a plain dict ({} when absent)."""
+    return OmegaConf.to_container(node) if OmegaConf.is_config(node) else {}
 
 
 def available(config_dirs: tuple[str, ...] = ()) -> list[str]:

@@ -70,10 +70,13 @@ def invent(
     )
 
 
-def adoption_frame(localities: pd.DataFrame, registry: dict[str, Instrument]) -> pd.DataFrame:
-    """One row per step and instrument in force anywhere: how many localities of each state have
-    it, with its origin and the quarter it was codified (``instruments.parquet``). This is the
-    path of Ma's Figure 1: invented in one city, copied, codified, adopted everywhere."""
+def adoption_frame(
+    localities: pd.DataFrame, registry: dict[str, Instrument], codified_by: dict[str, str]
+) -> pd.DataFrame:
+    """One row per step, state and instrument in force: how many of the state's localities have
+    it, its origin, and the quarter the state's centre codified it (``codified_by`` maps an
+    instrument to that state; other states' rows have none). This is the path of Ma's Figure 1:
+    invented in one city, copied, codified, adopted everywhere (``instruments.parquet``)."""
     columns = ["step", "state", "instrument", "kind", "origin", "created", "codified_at"]
     if localities.empty:
         return pd.DataFrame(columns=[*columns, "adopters", "localities"])
@@ -89,5 +92,6 @@ def adoption_frame(localities: pd.DataFrame, registry: dict[str, Instrument]) ->
         columns=["instrument", "kind", "origin", "created", "codified_at"],
     )
     out = out.merge(meta, on="instrument", how="left").join(size, on=["step", "state"])
-    out["codified_at"] = out.codified_at.astype("Int64")
+    own = out.instrument.map(codified_by) == out.state
+    out["codified_at"] = out.codified_at.astype("Int64").where(own)
     return out[[*columns, "adopters", "localities"]]

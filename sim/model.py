@@ -351,7 +351,8 @@ class RegulatoryCompetition(mesa.Model):
     def instruments_frame(self):
         """One row per step, state and instrument in force: adopters, origin, codification
         quarter (``instruments.parquet``)."""
-        return adoption_frame(self.localities_frame(), self.instrument_registry)
+        codified_by = {n: c.state.name for c in self.centres for n in c.codified}
+        return adoption_frame(self.localities_frame(), self.instrument_registry, codified_by)
 
     @property
     def firm_agents(self) -> list[Firm]:

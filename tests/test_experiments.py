@@ -22,14 +22,15 @@ from sim.sweep import expand, representatives
 TINY = """\
 # @package _global_
 # A tiny experiment for the tests: two scenarios, three replicates, four quarters.
-experiment: {name: tiny, master_seed: 7, tables: [model, states], quick: {replicates: 2}}
+experiment:
+  {name: tiny, master_seed: 7, per_job: 3, tables: [model, states], quick: {blocks: 1, per_job: 2}}
 seed: ${replicate_seed:${experiment.master_seed},${experiment.replicate}}
 steps: 4
 hydra:
   sweeper:
     params:
       scenario: baseline,china_single_track
-      experiment.replicate: range(0,3)
+      experiment.block: range(0,1)
 """
 
 
@@ -55,6 +56,10 @@ def experiments_cli(args: list[str], cwd: Path, timeout: float = 600):
 
 def run_tiny(cwd: Path, *args: str):
     return experiments_cli(["run", "tiny", "--config-dir", "my_configs", "--no-figure", *args], cwd)
+
+
+def run_name(done: Path) -> str:
+    return f"{done.parent.parent.name}/{done.parent.name}"
 
 
 def without_wall_time(df: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +94,8 @@ def test_quick_version_is_smaller_and_uses_the_first_seeds():
         full, quick = exp.jobs(False), exp.jobs(True)
         assert 0 < len(quick) < len(full), name
     exp = Experiment.load("dual_track")
-    assert "experiment.replicate=range(0,3)" in exp.overrides(True)
+    assert "experiment.block=range(0,1)" in exp.overrides(True)
+    assert exp.per_job(True) == 3 and exp.per_job(False) == 5 and len(exp.runs(False)) == 40
     assert job_id(["experiment=x", "scenario=b", "a=1"]) == "a=1,scenario=b"
 
 
@@ -159,22 +165,23 @@ def test_sweep_aggregates_one_row_per_run_and_step(tiny):
 
 def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(tiny):
     jobs = tiny / "results" / "sweeps" / "tiny" / "jobs"
-    broken = "experiment.replicate=1,scenario=baseline"
+    broken = "experiment.block=0,scenario=baseline/replicate=1"
     (jobs / broken / "model.parquet").mkdir(parents=True)  # the job cannot write its table
     res = run_tiny(tiny)
     assert res.returncode == 1
     assert f"failed: {broken}: IsADirectoryError" in res.stderr
     root = jobs.parent
     assert len(pd.read_parquet(root / "runs.parquet")) == 5
-    stamps = {p.parent.name: p.stat().st_mtime_ns for p in jobs.glob("*/done.json")}
+    stamps = {run_name(p): p.stat().st_mtime_ns for p in jobs.glob("*/*/done.json")}
 
     (jobs / broken / "model.parquet").rmdir()
-    (jobs / "experiment.replicate=0,scenario=china_single_track" / "done.json").unlink()  # killed
+    killed = "experiment.block=0,scenario=china_single_track/replicate=0"
+    (jobs / killed / "done.json").unlink()  # as if killed before its marker
     res = run_tiny(tiny)
     assert res.returncode == 0, res.stderr
-    after = {p.parent.name: p.stat().st_mtime_ns for p in jobs.glob("*/done.json")}
+    after = {run_name(p): p.stat().st_mtime_ns for p in jobs.glob("*/*/done.json")}
     redone = {k for k in after if stamps.get(k) != after[k]}
-    assert redone == {broken, "experiment.replicate=0,scenario=china_single_track"}
+    assert redone == {broken, killed}
     assert not (jobs / broken / "error.txt").exists()
     model = pd.read_parquet(root / "model.parquet")
     assert len(model) == 30 and not model.duplicated(["run", "step"]).any()
@@ -216,7 +223,9 @@ def test_every_launcher_gives_the_same_dataset(tmp_path, launcher):
     if launcher == "ray":
         pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="pip install -e '.[ray]'")
     if launcher == "submitit_local":
-        pytest.importorskip("hydra_plugins.hydra_submitit_launcher", reason="pip install '.[slurm]'")
+        pytest.importorskip(
+            "hydra_plugins.hydra_submitit_launcher", reason="pip install '.[slurm]'"
+        )
     datasets = {}
     for name in ("basic", launcher):
         cwd = tmp_path / name

@@ -15,13 +15,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import stats as _stats  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats as _stats
 
-import sim  # noqa: E402
-from sim.runner import atomic_write, git_revision  # noqa: E402
+import sim
+from sim.runner import atomic_write, git_revision
 
 LEVEL = 0.95  # confidence level of every band and interval
 

@@ -13,80 +13,113 @@ WORLDS = {
     "fragmentation": ("fragmentation world", "tab:red"),
     "convergence": ("convergence world", "tab:blue"),
 }
-LEVERS = {
-    "us_deregulation": "US deregulation",
-    "us_export_package": "US export package",
-    "export_controls_tight": "tight export controls",
-    "eu_strict_enforcement": "strict EU enforcement",
-    "waico_shanghai": "WAICO in Shanghai",
-    "waico_us_counter": "WAICO + US counter",
+LEVERS = {  # the single-module scenarios, each a lever the two worlds bundle
+    "us_deregulation": ("US deregulation", "tab:orange"),
+    "us_export_package": ("US export package", "tab:olive"),
+    "export_controls_tight": ("tight export controls", "tab:brown"),
+    "eu_strict_enforcement": ("strict EU enforcement", "tab:purple"),
+    "waico_shanghai": ("WAICO in Shanghai", "tab:pink"),
+    "waico_us_counter": ("WAICO + US counter", "tab:cyan"),
+    "export_controls_relaxed": ("relaxed export controls", "tab:green"),
+    "waico_singapore": ("WAICO in Singapore", "tab:gray"),
 }
 ASIA = ["japan", "south_korea", "taiwan", "singapore", "india", "asean"]
-STANCES = {"R": ("restrictiveness R", "tab:red"), "F": ("facilitation F", "tab:green"),
-           "alignment_us": ("US alignment", "tab:blue")}
+STANCES = {
+    "R": ("restrictiveness R", "tab:red"),
+    "F": ("facilitation F", "tab:green"),
+    "alignment_us": ("US alignment (share)", "tab:blue"),
+}
+FMT = "{:+.3f} [{:.3f}, {:.3f}]"
 
 
 def paths(ax, model: pd.DataFrame) -> list[pd.DataFrame]:
     """Panel A: fragmentation over time, bands for the worlds, thin lines for single levers."""
-    rows = []
-    model = model.assign(t=quarter_time)
-    for scen, frame in model.groupby("scenario"):
-        stats = mean_ci(frame, ["t"], "fragmentation")
+    rows, model = [], model.assign(t=quarter_time)
+    for scen, (name, colour) in {**WORLDS, **LEVERS}.items():
+        if scen not in set(model.scenario):
+            continue
+        stats = mean_ci(model[model.scenario == scen], ["t"], "fragmentation")
         if scen in WORLDS:
-            band(ax, stats, "t", WORLDS[scen][0], color=WORLDS[scen][1], lw=2)
+            band(ax, stats, "t", name, color=colour, lw=2)
         else:
-            ax.plot(stats.t, stats["mean"], lw=0.8, alpha=0.6, label=LEVERS.get(scen, scen))
+            ax.plot(stats.t, stats["mean"], color=colour, lw=1, alpha=0.8, label=name)
         rows.append(stats.assign(scenario=scen, variable="fragmentation", panel="A"))
     ax.set(xlabel="year", ylabel="fragmentation index (0-1)", title="A  fragmentation over time")
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, ncol=2)
     return rows
 
 
-def levers(ax, runs: pd.DataFrame) -> list[dict]:
+def levers(ax, runs: pd.DataFrame, when: str) -> list[dict]:
     """Panel B: each scenario's final fragmentation minus the baseline's, paired by replicate."""
     last = runs.set_index(["scenario", "replicate"]).final_fragmentation.sort_index()
-    base = last.loc["baseline"]
-    names = {**LEVERS, **{k: v[0] for k, v in WORLDS.items() if k != "baseline"}}
     rows = []
-    for scen, name in names.items():
-        if scen not in last.index:
+    for scen, (name, colour) in {**LEVERS, **WORLDS}.items():
+        if scen == "baseline" or scen not in last.index:
             continue
-        d, lo, hi = diff_ci(last.loc[scen], base.loc[last.loc[scen].index])
+        d, lo, hi = diff_ci(last.loc[scen], last.loc["baseline"].loc[last.loc[scen].index])
         rows.append({"scenario": scen, "label": name, "mean": d, "lo": lo, "hi": hi,
                      "n": len(last.loc[scen]), "variable": "final fragmentation - baseline",
-                     "panel": "B"})
-    for y, r in enumerate(rows):
-        colour = WORLDS.get(r["scenario"], (None, "tab:gray"))[1]
-        ax.errorbar(r["mean"], y, xerr=[[r["mean"] - r["lo"]], [r["hi"] - r["mean"]]], fmt="o",
-                    color=colour, capsize=3)
+                     "panel": "B"})  # fmt: skip
+        err = [[d - lo], [hi - d]]
+        ax.errorbar(d, len(rows) - 1, xerr=err, fmt="o", color=colour, capsize=3)
     ax.axvline(0, color="black", lw=0.8)
+    ax.axhline(sum(r["scenario"] in LEVERS for r in rows) - 0.5, color="grey", lw=0.5, ls=":")
     ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
     ax.set(xlabel="final fragmentation minus baseline (index points)",
-           title="B  each lever's effect (2034Q4)")
+           title=f"B  each lever's effect ({when}; worlds above the line)")  # fmt: skip
     return rows
 
 
-def asia(ax, states: pd.DataFrame) -> list[dict]:
+def asia(ax, states: pd.DataFrame, when: str) -> list[dict]:
     """Panel C: final-quarter stance of the Asian partners, export package minus baseline."""
     st = states[states.state.isin(ASIA) & (states.step == states.step.max())]
     last = st.set_index(["scenario", "state", "replicate"]).sort_index()
     rows = []
-    if "us_export_package" not in last.index.get_level_values(0):
-        return rows
-    for k, (col, (label, colour)) in enumerate(STANCES.items()):
-        for i, s in enumerate(ASIA):
-            pkg, base = last.loc[("us_export_package", s), col], last.loc[("baseline", s), col]
-            d, lo, hi = diff_ci(pkg, base.loc[pkg.index])
-            rows.append({"state": s, "variable": col, "mean": d, "lo": lo, "hi": hi,
-                         "n": len(pkg), "scenario": "us_export_package", "panel": "C"})
-            ax.errorbar(i + (k - 1) * 0.22, d, yerr=[[d - lo], [hi - d]], fmt="o", color=colour,
-                        capsize=2, label=label if i == 0 else None)
+    if "us_export_package" in last.index.get_level_values(0):
+        for k, (col, (label, colour)) in enumerate(STANCES.items()):
+            for i, s in enumerate(ASIA):
+                pkg, base = last.loc[("us_export_package", s), col], last.loc[("baseline", s), col]
+                d, lo, hi = diff_ci(pkg, base.loc[pkg.index])
+                rows.append({"state": s, "variable": col, "mean": d, "lo": lo, "hi": hi})
+                ax.errorbar(i + (k - 1) * 0.22, d, yerr=[[d - lo], [hi - d]], fmt="o",
+                            color=colour, capsize=2, label=label if i == 0 else None)  # fmt: skip
+        rows = [{**r, "n": len(pkg), "scenario": "us_export_package", "panel": "C"} for r in rows]
+        ax.legend(frameon=False, fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(range(len(ASIA)), [s.replace("_", " ") for s in ASIA], rotation=30)
-    ax.set(ylabel="export package minus baseline (index points)",
-           title="C  Asian partners' stance, 2034Q4")
-    ax.legend(frameon=False, fontsize=8)
+    ax.set(ylabel="export package minus baseline (points on 0-1 scale)",
+           title=f"C  Asian partners' stance, {when}")  # fmt: skip
     return rows
+
+
+def headline(runs: pd.DataFrame, b: list[dict], c: list[dict]) -> dict[str, str]:
+    """Final fragmentation per world, the biggest single lever, the package's pull on Asia."""
+    stats = mean_ci(runs, ["scenario"], "final_fragmentation").set_index("scenario")
+    out = {
+        f"final fragmentation, {name}": "{:.3f} [{:.3f}, {:.3f}]".format(
+            *stats.loc[s, ["mean", "lo", "hi"]]
+        )
+        for s, (name, _) in WORLDS.items()
+        if s in stats.index
+    }
+    single = [r for r in b if r["scenario"] in LEVERS]
+    for r in single:
+        out[f"final fragmentation, {r['label']} minus baseline"] = FMT.format(
+            r["mean"], r["lo"], r["hi"]
+        )
+    if single:
+        top = max(single, key=lambda r: abs(r["mean"]))
+        out["biggest single lever"] = f"{top['label']} ({top['mean']:+.3f})"
+    for col in ("R", "F"):
+        out[f"export package minus baseline, Asian {col} in the final quarter"] = (
+            ", ".join(
+                f"{r['state']} " + FMT.format(r["mean"], r["lo"], r["hi"])
+                for r in c
+                if r["variable"] == col
+            )
+            or "scenario not in this sweep"
+        )
+    return out
 
 
 def draw(sweep: Sweep):
@@ -98,32 +131,17 @@ def draw(sweep: Sweep):
 
     Returns:
         The figure, the plotted statistics (panel A: mean, n and 95% CI per scenario and quarter;
-        B and C: paired differences from the baseline with 95% CI) and headline numbers: final
-        fragmentation of the baseline and the two worlds, the biggest single lever, and the
-        package's effect on the Asian partners' R and F.
+        B and C: final-quarter differences from the baseline, paired by replicate, with 95% CI)
+        and headline numbers: final fragmentation of the baseline and the two worlds, each single
+        lever's effect and the biggest, and the package's effect on the Asian partners' R and F.
     """
-    fig, axes = plt.subplots(1, 3, figsize=(17, 4.8), gridspec_kw={"width_ratios": [1.3, 1, 1.2]})
+    runs = sweep.table("runs")
+    when = "{}Q{}".format(*runs[["final_year", "final_quarter"]].iloc[0])
+    fig, axes = plt.subplots(
+        1, 3, figsize=(18, 5), width_ratios=[1.3, 1, 1.2], layout="constrained"
+    )
     rows = paths(axes[0], sweep.table("model"))
-    b, c = levers(axes[1], sweep.table("runs")), asia(axes[2], sweep.table("states"))
+    b, c = levers(axes[1], runs, when), asia(axes[2], sweep.table("states"), when)
     fig.suptitle("E5  Convergence or fragmentation of the poles' rules (mean, 95% CI over seeds)")
-    fig.tight_layout()
     data = pd.concat([*rows, pd.DataFrame(b), pd.DataFrame(c)], ignore_index=True)
-    return fig, data, headline(sweep.table("runs"), b, c)
-
-
-def headline(runs: pd.DataFrame, b: list[dict], c: list[dict]) -> dict[str, str]:
-    """Final fragmentation per world, the biggest single lever, the package's pull on Asia."""
-    stats = mean_ci(runs, ["scenario"], "final_fragmentation").set_index("scenario")
-    out = {f"final fragmentation, {name}": "{:.3f} [{:.3f}, {:.3f}]".format(*stats.loc[s, ["mean", "lo", "hi"]])
-           for s, (name, _) in WORLDS.items() if s in stats.index}
-    single = [r for r in b if r["scenario"] in LEVERS]
-    if single:
-        top = max(single, key=lambda r: abs(r["mean"]))
-        out["biggest single lever on final fragmentation"] = "{}: {:+.3f} [{:.3f}, {:.3f}]".format(
-            top["label"], top["mean"], top["lo"], top["hi"])
-    for col in ("R", "F"):
-        part = [r for r in c if r["variable"] == col]
-        out[f"export package effect on Asian {col}, final quarter"] = ", ".join(
-            "{} {:+.3f} [{:.3f}, {:.3f}]".format(r["state"], r["mean"], r["lo"], r["hi"]) for r in part
-        ) or "not in this sweep"
-    return out
+    return fig, data, headline(runs, b, c)

@@ -22,16 +22,19 @@ def china(sweep: Sweep) -> pd.DataFrame:
 
 def draw(sweep: Sweep):
     cn = china(sweep)
-    panels = [("growth_pct", "capability growth since 2025Q1 (%)"), ("R", "restrictiveness R"),
-              ("F", "facilitation F")]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    panels = [
+        ("growth_pct", "capability growth since 2025Q1 (%)"),
+        ("R", "restrictiveness R"),
+        ("F", "facilitation F"),
+    ]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), layout="constrained")
     rows = []
     for ax, (col, ylabel) in zip(axes, panels, strict=True):
         for scen, frame in cn.groupby("scenario"):
             stats = mean_ci(frame, ["step"], col)
             band(ax, stats, "step", NAMES.get(scen, scen))
             rows.append(stats.assign(scenario=scen, variable=col))
-        ax.set(xlabel="quarter since 2025Q1", ylabel=ylabel)
+        ax.set(xlabel="quarters simulated from 2025Q1", ylabel=ylabel)
     axes[0].legend(frameon=False)
     fig.suptitle("E1  China: dual-track against single-track regulation (mean, 95% CI over seeds)")
     last = cn[cn.step == cn.step.max()].set_index(["scenario", "replicate"]).sort_index()

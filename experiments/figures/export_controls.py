@@ -3,10 +3,14 @@ access and its domestic chip capability over time?"""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from experiments.figures.common import Sweep, band, diff_ci, mean_ci, quarter_time
+from sim.config.policy import PolicyParams
 
 SCENARIOS = {
     "export_controls_relaxed": ("relaxed", "tab:green"),
@@ -16,45 +20,69 @@ SCENARIOS = {
 PANELS = {
     "compute_access": "imported compute access (share of frontier)",
     "chips": "domestic chip capability (share of frontier)",
+    "effective_access": "effective compute: imports + domestic\nsubstitutes (share of frontier)",
     "chip_investment": "domestic chip investment (USD bn / quarter)",
+    "capability": "China's capability K (model units, sum over firms)",
     "capability_share": "China's capability share (of all 15 states)",
 }
 
 
+def substitution_rate(sweep: Sweep) -> float:
+    """``policy.chip_substitution`` of the sweep: its command-line override or the default."""
+    for o in sweep.meta.get("overrides") or []:
+        if o.split("=")[0].lstrip("+") == "policy.chip_substitution":
+            return float(o.split("=")[1])
+    return next(f.default for f in fields(PolicyParams) if f.name == "chip_substitution")
+
+
 def china(sweep: Sweep) -> pd.DataFrame:
-    """China's rows of the states table with calendar time and its capability share."""
+    """China's rows of the states table with calendar time, capability share and effective
+    compute (ODD 7.5: imports plus denied imports replaced by domestic chips)."""
     model, st = sweep.table("model"), sweep.table("states")
-    cn = st[st.state == "china"].merge(
-        model[["run", "step", "year", "quarter", "capability_share_china"]], on=["run", "step"]
+    cols = ["run", "step", "year", "quarter", "capability_share_china"]
+    cn = st[st.state == "china"].merge(model[cols], on=["run", "step"])
+    sub = substitution_rate(sweep)
+    return cn.assign(
+        t=quarter_time(cn),
+        capability_share=cn.capability_share_china,
+        effective_access=cn.compute_access + (1 - cn.compute_access) * sub * cn.chips,
+        # chip investment is first computed in step 1; step 0 holds its initial 0
+        chip_investment=cn.chip_investment.where(cn.step > 0, np.nan),
     )
-    return cn.assign(t=quarter_time(cn), capability_share=cn.capability_share_china)
 
 
 def final_effects(last: pd.DataFrame) -> dict[str, str]:
     """Final-quarter means per scenario and the paired (same seed) differences from baseline."""
     out = {}
     for col in PANELS:
+        means = last[col].groupby(level="scenario").mean()
         out[f"final {col}"] = ", ".join(
-            f"{name} {last.loc[s, col].mean():.3g}"
-            for s, (name, _) in SCENARIOS.items()
-            if s in last.index
+            f"{SCENARIOS[s][0]} {means[s]:.3g}" for s in SCENARIOS if s in means
         )
         base = last.loc["baseline", col]
         for scen in ("export_controls_tight", "export_controls_relaxed"):
             d = diff_ci(last.loc[scen, col], base.loc[last.loc[scen].index])
-            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = "{:+.3g} [{:.3g}, {:.3g}]".format(*d)
+            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = "{:+.3g} [{:.3g}, {:.3g}]".format(
+                *d
+            )
     return out
 
 
-def substitution(last: pd.DataFrame) -> str:
-    """Whether domestic chips end higher under tighter controls than in the baseline."""
-    tight = last.loc["export_controls_tight", "chips"]
-    d, lo, hi = diff_ci(tight, last.loc["baseline", "chips"].loc[tight.index])
-    if lo > 0:
-        return f"yes: tight controls raise China's final domestic chips by {d:+.3g} [{lo:.3g}, {hi:.3g}]"
-    if hi < 0:
-        return f"no, the reverse: tight controls lower final domestic chips by {d:+.3g}"
-    return f"not detectable: tight minus baseline chips {d:+.3g} [{lo:.3g}, {hi:.3g}] includes 0"
+def substitution(last: pd.DataFrame, sub: float) -> str:
+    """Whether domestic chips end higher under tight controls, and how much of the lost imported
+    compute domestic chips make up (all of them, and the extra chips the controls induced)."""
+    tight = last.loc["export_controls_tight"]
+    base = last.loc["baseline"].loc[tight.index]
+    d, lo, hi = diff_ci(tight.chips, base.chips)
+    lost = (base.compute_access - tight.compute_access).mean()
+    made_up = 1 - (base.effective_access - tight.effective_access).mean() / lost
+    induced = ((1 - tight.compute_access) * sub * (tight.chips - base.chips)).mean() / lost
+    verdict = "yes" if lo > 0 else "no, the reverse" if hi < 0 else "not detectable"
+    return (
+        f"{verdict}: tight minus baseline chips {d:+.3g} [{lo:.3g}, {hi:.3g}]; domestic chips "
+        f"make up {made_up:.0%} of the lost imported compute, {induced:.0%} from chips induced "
+        "by the controls"
+    )
 
 
 def draw(sweep: Sweep):
@@ -70,20 +98,21 @@ def draw(sweep: Sweep):
         relaxed-minus-baseline differences (paired by seed) and whether chips substitute.
     """
     cn = china(sweep)
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(4.2 * len(PANELS), 3.8))
+    fig, axes = plt.subplots(2, 3, figsize=(14, 7.5), layout="constrained")
     rows = []
-    for ax, (col, ylabel) in zip(axes, PANELS.items(), strict=True):
+    for ax, (col, ylabel) in zip(axes.flat, PANELS.items(), strict=True):
         for scen, (name, colour) in SCENARIOS.items():
-            frame = cn[cn.scenario == scen]
-            if frame.empty:
-                continue
-            stats = mean_ci(frame, ["t"], col)
-            band(ax, stats, "t", name, color=colour)
-            rows.append(stats.assign(scenario=scen, variable=col))
+            frame = cn[(cn.scenario == scen) & cn[col].notna()]
+            if not frame.empty:
+                stats = mean_ci(frame, ["t"], col)
+                band(ax, stats, "t", name, color=colour)
+                rows.append(stats.assign(scenario=scen, variable=col))
         ax.set(xlabel="year", ylabel=ylabel)
-    axes[0].legend(frameon=False, title="US export controls")
+    axes[0, 0].legend(frameon=False, title="US export controls")
     fig.suptitle("E6  China under US export controls (mean, 95% CI over seeds)")
     last = cn[cn.step == cn.step.max()].set_index(["scenario", "replicate"]).sort_index()
-    headline = final_effects(last) | {"domestic chips substitute for denied imports": substitution(last)}
-    fig.tight_layout()
+    headline = final_effects(last)
+    headline["domestic chips substitute for denied imports"] = substitution(
+        last, substitution_rate(sweep)
+    )
     return fig, pd.concat(rows, ignore_index=True), headline

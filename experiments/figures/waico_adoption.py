@@ -4,6 +4,7 @@ and how much does its headquarters matter?"""
 from __future__ import annotations
 
 from dataclasses import fields
+from itertools import combinations
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,22 +15,29 @@ from sim.config.institutions import WaicoConfig
 
 HQS = {
     "waico_shanghai": "Shanghai",
-    "waico_hk_cohost": "Shanghai + Hong Kong",
+    "waico_hk_cohost": "Shanghai + HK",
     "waico_singapore": "Singapore",
 }
+PAIRS = [(b, a) for a, b in combinations(HQS, 2)]  # (hq, reference) pairs
 WD, UP = "waico.weight_distrust", "waico.us_pressure"
 DEFAULT = {f"waico.{f.name}": f.default for f in fields(WaicoConfig)}
-VARS = {"waico_members": ("members", "WAICO members (states)", "{:.1f}"),
-        "waico_gdp_share": ("GDP share", "members' share of world GDP", "{:.2f}")}
+VARS = {
+    "waico_members": ("members", "WAICO members, incl. China (states)"),
+    "waico_gdp_share": ("GDP share", "members' share of world GDP"),
+}
+FINAL = "final_waico_members"
+CI = ["mean", "lo", "hi"]
 
 
-def default_cell(runs: pd.DataFrame) -> tuple[float, float, bool]:
-    """The swept cell nearest the model's defaults (distrust, then pressure, low first on ties)
-    and whether it is the default itself."""
+def default_cell(runs: pd.DataFrame) -> tuple[float, float, str]:
+    """The swept cell nearest the model's defaults (ties: lower values first) and its name."""
     cells = runs[[WD, UP]].drop_duplicates().sort_values([WD, UP]).reset_index(drop=True)
     dist = (cells[WD] - DEFAULT[WD]).abs() + (cells[UP] - DEFAULT[UP]).abs()
     wd, up = cells.loc[dist.idxmin()]
-    return float(wd), float(up), bool(dist.min() < 1e-9)
+    where = f"weight_distrust {wd:g}, us_pressure {up:g}"
+    if dist.min() > 1e-9:
+        where += f" (nearest cell to the default {DEFAULT[WD]:g}, {DEFAULT[UP]:g})"
+    return float(wd), float(up), where
 
 
 def in_cell(df: pd.DataFrame, wd: float, up: float) -> pd.DataFrame:
@@ -41,56 +49,89 @@ def curves(ax, model: pd.DataFrame, col: str) -> list[pd.DataFrame]:
     rows = []
     for scen, name in HQS.items():
         frame = model[model.scenario == scen].assign(t=quarter_time)
-        if frame.empty:
-            continue
-        stats = mean_ci(frame, ["t"], col)
-        band(ax, stats, "t", name)
-        rows.append(stats.assign(scenario=scen, variable=col, panel="time path"))
+        if not frame.empty:
+            stats = mean_ci(frame, ["t"], col)
+            band(ax, stats, "t", name)
+            rows.append(stats.assign(scenario=scen, variable=col, panel="time path"))
     ax.set(xlabel="year", ylabel=VARS[col][1])
     return rows
 
 
-def heatmaps(fig, axes, runs: pd.DataFrame, col: str, cell: tuple) -> list[pd.DataFrame]:
-    """Mean final ``col`` over weight_distrust x us_pressure, one map per headquarters."""
-    stats = mean_ci(runs, ["scenario", WD, UP], f"final_{col}")
+def paired(runs: pd.DataFrame, a: str, b: str, col: str = FINAL) -> pd.DataFrame:
+    """Per grid cell: ``col`` of hq ``a`` minus hq ``b``, paired by replicate seed."""
+    rows = []
+    for (wd, up), frame in runs.groupby([WD, UP]):
+        by = frame.set_index(["scenario", "replicate"])[col].sort_index()
+        if a in by.index and b in by.index:
+            d, lo, hi = diff_ci(by.loc[a], by.loc[b].loc[by.loc[a].index])
+            rows.append({WD: wd, UP: up, "mean": d, "lo": lo, "hi": hi, "n": len(by.loc[a])})
+    return pd.DataFrame(rows).assign(scenario=f"{a} - {b}", variable=f"{col} difference")
+
+
+def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
+    """One grid map of ``stats['mean']``, annotated; with ``diff``, ``*`` marks a CI without 0."""
     wds, ups = sorted(stats[WD].unique()), sorted(stats[UP].unique())
-    vmin, vmax = stats["mean"].min(), stats["mean"].max()
-    for ax, (scen, name) in zip(axes, HQS.items(), strict=True):
-        s = stats[stats.scenario == scen].pivot(index=WD, columns=UP, values="mean")
-        grid = s.reindex(index=wds, columns=ups).to_numpy()
-        im = ax.imshow(grid, origin="lower", cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
-        for (i, j), v in np.ndenumerate(grid):
-            light = v < vmin + 0.6 * (vmax - vmin)
-            ax.text(j, i, VARS[col][2].format(v), ha="center", va="center", fontsize=8,
-                    color="white" if light else "black")
-        ax.add_patch(plt.Rectangle((ups.index(cell[1]) - 0.5, wds.index(cell[0]) - 0.5), 1, 1,
-                                   fill=False, ec="red", lw=2))
-        ax.set_xticks(range(len(ups)), [f"{u:g}" for u in ups])
-        ax.set_yticks(range(len(wds)), [f"{w:g}" for w in wds])
-        ax.set(xlabel="US pressure (utility per unit US alignment)", title=f"{name}: final",
-               ylabel="weight of distrust (utility)" if scen == "waico_shanghai" else None)
-    fig.colorbar(im, ax=list(axes), shrink=0.9, label=f"final {VARS[col][0]} (mean)")
-    return [stats.assign(variable=f"final_{col}", panel="grid")]
+    grid = stats.pivot(index=WD, columns=UP, values="mean").reindex(index=wds, columns=ups)
+    sig = stats.assign(s=(stats.lo > 0) | (stats.hi < 0)).pivot(index=WD, columns=UP, values="s")
+    im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", **style)
+    for (i, j), v in np.ndenumerate(grid.to_numpy()):
+        text = f"{v:+.1f}{'*' * bool(sig.iloc[i, j])}" if diff else f"{v:.1f}"
+        dark = abs(v) > 0.6 * style["vmax"] if diff else v < 0.6 * style["vmax"]
+        ax.text(j, i, text, ha="center", va="center", fontsize=8, color="wk"[not dark])
+    x, y = ups.index(cell[1]) - 0.5, wds.index(cell[0]) - 0.5
+    ax.add_patch(plt.Rectangle((x, y), 1, 1, fill=False, ec="red", lw=2))
+    ax.set_xticks(range(len(ups)), [f"{u:g}" for u in ups])
+    ax.set_yticks(range(len(wds)), [f"{w:g}" for w in wds])
+    ax.set_xlabel("US pressure (utility)")
+    return im
 
 
-def fmt(d: tuple[float, float, float], digits: str = ".2f") -> str:
-    return "{:+{d}} [{:{d}}, {:{d}}]".format(*d, d=digits)
+def grid_maps(fig, axes, runs: pd.DataFrame, cell: tuple) -> list[pd.DataFrame]:
+    """Row 1: final members per hq; row 2: paired hq differences (* = 95% CI excludes 0)."""
+    levels = mean_ci(runs, ["scenario", WD, UP], FINAL)
+    diffs = [paired(runs, a, b) for a, b in PAIRS]
+    top = levels["mean"].max()
+    lim = max([abs(d["mean"]).max() for d in diffs if not d.empty] + [0.5])
+    for ax, (scen, name) in zip(axes[0], HQS.items(), strict=True):
+        im = heatmap(ax, levels[levels.scenario == scen], cell, cmap="viridis", vmin=0, vmax=top)
+        ax.set_title(f"final members: {name}")
+    fig.colorbar(im, ax=list(axes[0]), shrink=0.9, label="final members (mean)")
+    for ax, d, (a, b) in zip(axes[1], diffs, PAIRS, strict=True):
+        if not d.empty:
+            im = heatmap(ax, d, cell, True, cmap="RdBu", vmin=-lim, vmax=lim)
+        ax.set_title(f"{HQS[a]} minus {HQS[b]}")
+    fig.colorbar(im, ax=list(axes[1]), shrink=0.9, label="difference in final members")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("weight of distrust (utility)")
+    return [levels.assign(variable=FINAL, panel="grid"), *(d.assign(panel="grid") for d in diffs)]
 
 
-def hq_effects(runs: pd.DataFrame, col: str) -> dict[str, str]:
-    """Paired (same replicate seed) hq effects on final ``col``: at each cell, and over the grid."""
-    out = {}
-    for scen in ("waico_hk_cohost", "waico_singapore"):
-        up = down = total = 0
-        for _, frame in runs.groupby([WD, UP]):
-            by = frame.set_index(["scenario", "replicate"])[f"final_{col}"]
-            if scen not in by.index or "waico_shanghai" not in by.index:
-                continue
-            a, b = by.loc[scen], by.loc["waico_shanghai"]
-            _, lo, hi = diff_ci(a, b.loc[a.index])
-            total, up, down = total + 1, up + (lo > 0), down + (hi < 0)
-        out[f"{HQS[scen]} minus Shanghai, final {VARS[col][0]}, over the grid"] = (
-            f"above 0 (CI) in {up} of {total} cells, below 0 in {down}"
+def cell_headline(runs: pd.DataFrame, wd: float, up: float) -> dict[str, str]:
+    """Final members and GDP share per hq at the cell, and the paired hq differences there."""
+    cell, out = in_cell(runs, wd, up), {}
+    for col, (short, _) in VARS.items():
+        m = mean_ci(cell, ["scenario"], f"final_{col}").set_index("scenario")
+        for scen, name in HQS.items():
+            out[f"final {short}, {name}"] = "{:.2f} [{:.2f}, {:.2f}]".format(*m.loc[scen, CI])
+        for a, b in PAIRS[:2]:
+            d = paired(cell, a, b, f"final_{col}").iloc[0][CI]
+            out[f"{HQS[a]} minus {HQS[b]}, final {short}"] = "{:+.2f} [{:.2f}, {:.2f}]".format(*d)
+    return out
+
+
+def grid_headline(data: pd.DataFrame) -> dict[str, str]:
+    """The grid's range per hq and in how many cells each hq difference is significant."""
+    grid = data[data.panel == "grid"]
+    lv = grid[grid.variable == FINAL].groupby("scenario")["mean"].agg(["min", "max"])
+    rng = [
+        f"{HQS[s]} {r['min']:.1f} to {r['max']:.1f}" for s, r in lv.reindex(HQS).dropna().iterrows()
+    ]
+    out = {"final members over the grid (cell means)": ", ".join(rng)}
+    for a, b in PAIRS[:2]:
+        d = grid[grid.scenario == f"{a} - {b}"]
+        out[f"{HQS[a]} minus {HQS[b]}, final members over the grid"] = (
+            f"cell means {d['mean'].min():+.1f} to {d['mean'].max():+.1f}; CI above 0 in "
+            f"{(d.lo > 0).sum()} of {len(d)} cells, below 0 in {(d.hi < 0).sum()}"
         )
     return out
 
@@ -102,32 +143,26 @@ def draw(sweep: Sweep):
         sweep: the aggregated ``waico_adoption`` sweep (tables ``model`` and ``runs``).
 
     Returns:
-        The figure, the plotted statistics (time paths at the default cell and the grid's cell
-        means, with 95% CIs) and headline numbers: final members and GDP share per headquarters
-        at the default cell, the grid's range, and how often the hq effect holds across the grid.
+        The figure, the plotted statistics (time paths at the default cell; the grid's cell means
+        and paired hq differences, with 95% CIs) and headline numbers: final members and GDP
+        share per headquarters at the default cell, the grid's range, and in how many cells the
+        hq effect holds.
     """
     model, runs = sweep.table("model"), sweep.table("runs")
-    wd, up, exact = default_cell(runs)
-    where = f"weight_distrust {wd:g}, us_pressure {up:g}" + ("" if exact else " (nearest cell to "
-                                                         f"the default {DEFAULT[WD]:g}, {DEFAULT[UP]:g})")
-    fig, axes = plt.subplots(2, 4, figsize=(17, 7.5), gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
-    rows, headline = [], {"cell of the time paths": where}
-    for r, col in enumerate(VARS):
-        rows += [s.assign(**{WD: wd, UP: up}) for s in curves(axes[r, 0], in_cell(model, wd, up), col)]
-        rows += heatmaps(fig, axes[r, 1:], runs, col, (wd, up))
-        last = in_cell(runs, wd, up).set_index(["scenario", "replicate"])[f"final_{col}"]
-        for scen, name in HQS.items():
-            m = mean_ci(last.loc[[scen]].reset_index(), ["scenario"], f"final_{col}").iloc[0]
-            headline[f"final {VARS[col][0]}, {name}"] = "{:.2f} [{:.2f}, {:.2f}]".format(
-                m["mean"], m.lo, m.hi)
-        for scen in ("waico_hk_cohost", "waico_singapore"):
-            a, b = last.loc[scen], last.loc["waico_shanghai"]
-            headline[f"{HQS[scen]} minus Shanghai, final {VARS[col][0]}"] = fmt(diff_ci(a, b.loc[a.index]))
-        grid = mean_ci(runs, ["scenario", WD, UP], f"final_{col}")
-        headline[f"final {VARS[col][0]} over the grid (cell means)"] = ", ".join(
-            f"{HQS[s]} {g['mean'].min():.2f} to {g['mean'].max():.2f}" for s, g in grid.groupby("scenario"))
-        headline |= hq_effects(runs, col)
+    wd, up, where = default_cell(runs)
+    fig, axes = plt.subplots(
+        2, 4, figsize=(17, 8.5), width_ratios=[1.4, 1, 1, 1], layout="constrained"
+    )
+    rows = []
+    for ax, col in zip(axes[:, 0], VARS, strict=True):
+        rows += [s.assign(**{WD: wd, UP: up}) for s in curves(ax, in_cell(model, wd, up), col)]
+        ax.set_title(f"over time, red-boxed cell ({wd:g}, {up:g})")
     axes[0, 0].legend(frameon=False, title="headquarters")
-    axes[0, 0].set_title(f"time path at {wd:g}, {up:g} (red box)")
-    fig.suptitle(f"E4  WAICO adoption by headquarters (mean, 95% CI over seeds; paths at {where})")
-    return fig, pd.concat(rows, ignore_index=True), headline
+    rows += grid_maps(fig, axes[:, 1:], runs, (wd, up))
+    data = pd.concat(rows, ignore_index=True)
+    fig.suptitle(
+        f"E4  WAICO adoption by headquarters (mean, 95% CI over seeds; * paired "
+        f"difference's CI excludes 0; paths at {where})"
+    )
+    headline = {"cell of the time paths": where, **cell_headline(runs, wd, up)}
+    return fig, data, headline | grid_headline(data)

@@ -91,7 +91,8 @@ class ExperimentConfig:
     )
     quick: dict[str, Any] = param(
         {},
-        "the quick version (`--quick`): blocks, per_job, steps and sweep params replacing the full ones",
+        "the quick version (`--quick`): blocks, per_job, steps and swept values that replace "
+        "the full ones",
         "mapping",
         source="sized so that every experiment runs in seconds in CI",
     )
