@@ -7,7 +7,8 @@ For ``--runs`` runs of the baseline (40 quarters, tables model and states) it ti
 - a serial loop in this process (compose once, then run and write the tables), the reference;
 - ``python -m experiments run`` with each launcher, in a fresh folder, jobs of ``--per-job`` runs;
 and prints the wall time, the overhead per job in core-seconds beyond the serial loop's work,
-and for the parallel launchers the parallel efficiency: serial time / (cores x sweep time).
+and for the parallel launchers the parallel efficiency: serial time / (cores x sweep time). The
+same loop split over two plain processes shows the ceiling the machine itself allows.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ hydra:
 CORES = {"basic": 1, "joblib": 2, "submitit_local": 2, "ray": 2}
 
 
-def serial_loop(runs: int, out: Path) -> float:
+def serial_loop(runs: int, out: Path, first: int = 0) -> float:
     """Compose, run and write ``runs`` baseline runs one after the other in this process."""
     from sim.compose import compose_config
     from sim.config.experiment import replicate_seed
@@ -44,10 +45,28 @@ def serial_loop(runs: int, out: Path) -> float:
 
     t0 = time.perf_counter()
     cfg = compose_config("baseline")  # once: the leanest loop a user could write
-    for r in range(runs):
+    for r in range(first, first + runs):
         model = RegulatoryCompetition(seed=replicate_seed(1, r), config=cfg).run()
         write_tables(model, out / f"replicate={r}", ("model", "states"))
     return time.perf_counter() - t0
+
+
+def _half(args: tuple[int, int, str]) -> float:
+    start, stop, out = args
+    return serial_loop(stop - start, Path(out), first=start)
+
+
+def parallel_loops(runs: int, out: Path, cores: int = 2) -> float:
+    """The same work split over ``cores`` plain processes (no Hydra, no launcher): the ceiling
+    that this machine's cores allow any launcher."""
+    import multiprocessing as mp
+
+    bounds = [(i * runs // cores, (i + 1) * runs // cores, str(out / str(i))) for i in range(cores)]
+    with mp.get_context("spawn").Pool(cores) as pool:
+        pool.map(_half, [(0, 1, str(out / "warm"))] * cores)  # imports, outside the timing
+        t0 = time.perf_counter()
+        pool.map(_half, bounds)
+        return time.perf_counter() - t0
 
 
 def sweep(launcher: str, runs: int, per_job: int, cwd: Path) -> float:
@@ -81,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         serial = serial_loop(args.runs, Path(tmp) / "serial")
     print(f"{'serial in-process loop':34s}{serial:8.1f} s   {serial / args.runs:.3f} s/run")
+    with tempfile.TemporaryDirectory() as tmp:
+        two = parallel_loops(args.runs, Path(tmp))
+    ceiling = serial / (2 * two)
+    print(f"{'2 plain processes (the ceiling)':34s}{two:8.1f} s   efficiency {ceiling:.0%}")
     print(f"{'launcher':20s}{'runs/job':>8s}{'wall s':>9s}{'overhead/job':>14s}{'efficiency':>12s}")
     for launcher in args.launchers:
         if not available(launcher):

@@ -22,19 +22,26 @@ DONE, ERROR = "done.json", "error.txt"
 SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 
 
+# Source files of sim/ that cannot change a run's tables (command line, docs, figures, reports).
+NOT_MODEL = {"__main__.py", "clihelp.py", "paramdoc.py", "sweep.py", "overview.py", "calibrate"}
+
+
 @functools.cache
 def code_digest() -> str:
-    """A digest of the model's source (``sim/**/*.py``): changed code makes old runs stale."""
+    """A digest of the model's source (``sim/**/*.py`` but ``NOT_MODEL``): changed model code
+    makes old runs stale."""
     h = hashlib.sha256()
     for path in sorted(SIM_DIR.rglob("*.py")):
+        if NOT_MODEL & set(path.relative_to(SIM_DIR).parts):
+            continue
         h.update(path.relative_to(SIM_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
 def config_hash(cfg: DictConfig) -> str:
-    """A digest of the resolved run config and the model's code: a finished run is reused only
-    when both are the same."""
-    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True) + code_digest()
+    """A digest of a job's config as written (the seed still an interpolation of the replicate)
+    and of the model's code: a finished run is reused only when both are the same."""
+    text = OmegaConf.to_yaml(cfg, resolve=False, sort_keys=True) + code_digest()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -84,32 +91,49 @@ def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], cho
     A run whose folder holds a ``done.json`` for the same config is skipped, so an interrupted
     sweep run again redoes only what is missing, at the granularity of single runs.
     """
+    from sim.validate import validate
+
     ex = cfg.experiment
+    ex.replicate = ex.block * ex.per_job
+    base = config_hash(cfg)  # once a job: the runs differ only in the replicate
+    invalid = None
+    try:
+        validate(cfg)  # once a job, for the same reason
+    except Exception as exc:  # reported as each run's error below
+        invalid = exc
     statuses = []
     for r in replicates(ex.block, ex.per_job):
         ex.replicate = r  # the seed interpolates it
-        statuses.append(run_one(cfg, outdir / run_folder(r), label, overrides, choices))
+        folder, digest = outdir / run_folder(r), f"{base}-{r}"
+        statuses.append(run_one(cfg, folder, digest, label, overrides, choices, invalid))
     return "failed" if "failed" in statuses else "done"
 
 
-def run_one(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], choices: dict) -> str:
+def run_one(
+    cfg: DictConfig,
+    outdir: Path,
+    digest: str,
+    label: str,
+    overrides: list[str],
+    choices: dict,
+    invalid: Exception | None = None,
+) -> str:
     """Run one replicate into ``outdir``; return ``"done"``, ``"skipped"`` or ``"failed"``.
 
-    A failure is written to ``error.txt`` and not raised, so that the launcher's other jobs
-    still run and land; the experiment runner reports it by name.
+    A failure (or the job's ``invalid`` config) is written to ``error.txt`` and not raised, so
+    that the launcher's other jobs still run and land; the experiment runner reports it by name.
     """
     from sim.model import RegulatoryCompetition
     from sim.runner import atomic_write, write_tables
-    from sim.validate import validate
 
-    digest = config_hash(cfg)
     if finished(outdir, digest):
         return "skipped"
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / DONE).unlink(missing_ok=True)
     t0 = time.perf_counter()
     try:
-        validate(cfg)
+        if invalid is not None:
+            raise invalid
         model = RegulatoryCompetition(config=cfg, scenario=label).run()
         write_tables(model, outdir, cfg.experiment.tables)
     except Exception as exc:  # any failure of this run: record it, let the others land

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from experiments.aggregate import Report, aggregate
 from experiments.jobs import DONE, ERROR
 from experiments.spec import Experiment
-from sim.sweep import precheck_sweep
+from sim.sweep import PRECHECKED, precheck_sweep
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
 # account, time) is added on the command line: hydra.launcher.partition=cpu
@@ -96,6 +96,7 @@ def launch(
     root.mkdir(parents=True, exist_ok=True)
     log_path = root / "launch.log"
     env = {**os.environ, **SERIAL_ENV, "RAY_AUTH_MODE": "disabled", "HYDRA_FULL_ERROR": "1"}
+    env[PRECHECKED] = "1"
     t0 = time.time() - 1  # file times have a coarser resolution than the clock
     label = f"{exp.name}{' (quick)' if quick else ''}"
     with (

@@ -55,15 +55,22 @@ def expand(params: Mapping[str, str], arguments: Iterable[str]) -> list[list[str
         raise ConfigError(f"sweep: {str(exc).splitlines()[0]}") from exc
 
 
+# Set by `python -m experiments run`, which has run the sweep's precheck already.
+PRECHECKED = "SIM_SWEEP_PRECHECKED"
+# Bookkeeping keys whose values only pick replicates: one composition checks them all.
+BOOKKEEPING = ("experiment.block=",)
+
+
 def representatives(jobs: list[list[str]]) -> list[list[str]]:
     """The first job holding each distinct ``key=value``: validating these validates every
     value that the sweep uses, at a cost of the sum (not the product) of the sweep's lengths."""
     seen: set[str] = set()
     out = []
     for job in jobs:
-        if not seen.issuperset(job):
+        values = [a for a in job if not a.startswith(BOOKKEEPING)] if out else job
+        if not seen.issuperset(values):
             out.append(job)
-            seen.update(job)
+            seen.update(values)
     return out
 
 
@@ -75,6 +82,10 @@ def precheck_sweep(arguments: list[str], config_dirs: Iterable[str | Path] = ())
     """
     name = next((a.split("=", 1)[1] for a in arguments if a.startswith("experiment=")), None)
     jobs = expand(sweeper_params(name, config_dirs), arguments)
+    for a in {a for job in jobs for a in job if a.startswith(BOOKKEEPING)}:
+        value = a.split("=", 1)[1]
+        if not value.isdigit():
+            raise ConfigError(f"{a}: a block is a whole number from 0 (range(0,n) sweeps n blocks)")
     for job in representatives(jobs):
         scenario = next((a.split("=", 1)[1] for a in job if a.startswith("scenario=")), "baseline")
         rest = [a for a in job if not a.startswith("scenario=")]

@@ -86,6 +86,8 @@ def test_expansion_follows_hydra_order_and_command_line_wins():
     assert len(full) == 12
     reps = representatives(full)
     assert len(reps) <= 3 + 4 and {v for j in reps for v in j} == {v for j in full for v in j}
+    blocks = expand({"scenario": "a,b", "experiment.block": "range(0,50)"}, [])
+    assert len(representatives(blocks)) == 2  # blocks only pick replicates: not composed each
 
 
 def test_quick_version_is_smaller_and_uses_the_first_seeds():
@@ -95,7 +97,7 @@ def test_quick_version_is_smaller_and_uses_the_first_seeds():
         assert 0 < len(quick) < len(full), name
     exp = Experiment.load("dual_track")
     assert "experiment.block=range(0,1)" in exp.overrides(True)
-    assert exp.per_job(True) == 3 and exp.per_job(False) == 5 and len(exp.runs(False)) == 40
+    assert exp.per_job(True) == 3 and exp.per_job(False) == 10 and len(exp.runs(False)) == 40
     assert job_id(["experiment=x", "scenario=b", "a=1"]) == "a=1,scenario=b"
 
 
@@ -118,6 +120,7 @@ def test_mean_ci_matches_the_t_interval():
         (["local.competition=1,-5"], "local.competition = -5"),
         (["scenario=baseline,nope"], "scenario: unknown scenario 'nope'"),
         (["waico.us_presure=1,2"], "did you mean 'us_pressure'"),
+        (["experiment.block=0,-1"], "experiment.block=-1: a block is a whole number"),
     ],
 )
 def test_multirun_checks_every_swept_value_before_creating_anything(
@@ -252,7 +255,7 @@ def test_quick_reproduction_end_to_end(tmp_path):
         assert len(data) > 0, name
         manifest = json.loads((figures / f"{name}.json").read_text())
         runs = pd.read_parquet(tmp_path / "results" / "sweeps" / f"{name}_quick" / "runs.parquet")
-        assert manifest["runs"] == len(runs) == len(Experiment.load(name).jobs(True)), name
+        assert manifest["runs"] == len(runs) == len(Experiment.load(name).runs(True)), name
         assert manifest["seeds"] == sorted(runs.seed.unique().tolist()), name
         assert manifest["quick"] is True and manifest["package"]["version"], name
         assert manifest["experiment_config"] == f"configs/experiment/{name}.yaml"

@@ -66,13 +66,13 @@ class ExperimentConfig:
         source="swept by the experiment (range(0,blocks)); replicates = blocks x per_job",
     )
     per_job: int = param(
-        5,
+        10,
         "replicates one job runs in a row",
         "runs",
         1,
         10000,
-        source="measured: a job costs Hydra about 0.5 s to compose and launch, a run 0.35 s; "
-        "five runs a job keep that cost small (docs/experiments.md, throughput)",
+        source="measured (benchmarks/sweep_bench.py): Hydra composes the config again for every "
+        "job (about 0.7 s); ten runs a job make that small against their 4 s",
     )
     replicate: int = param(
         0,
