@@ -93,7 +93,7 @@ def test_expansion_follows_hydra_order_and_command_line_wins():
 def test_quick_version_is_smaller_and_uses_the_first_seeds():
     for name in EXPERIMENTS:
         exp = Experiment.load(name)
-        full, quick = exp.jobs(False), exp.jobs(True)
+        full, quick = exp.runs(False), exp.runs(True)
         assert 0 < len(quick) < len(full), name
     exp = Experiment.load("dual_track")
     assert "experiment.block=range(0,1)" in exp.overrides(True)
