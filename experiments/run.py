@@ -71,6 +71,13 @@ def _count(jobs_dir: Path, names: list[str], since: float) -> int:
     return n
 
 
+def _advance(bar: tqdm, done: int) -> None:
+    """Move the bar to ``done`` (through update, which redraws at most every ``mininterval``)."""
+    done = min(done, bar.total)
+    if done > bar.n:
+        bar.update(done - bar.n)
+
+
 def launch(
     exp: Experiment,
     quick: bool = False,
@@ -118,14 +125,12 @@ def launch(
         try:
             while proc.poll() is None:
                 time.sleep(0.5)
-                bar.n = min(len(names), already + _count(jobs_dir, names, t0))
-                bar.refresh()
+                _advance(bar, already + _count(jobs_dir, names, t0))
         except KeyboardInterrupt:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait()
             raise
-        bar.n = min(len(names), already + _count(jobs_dir, names, t0))
-        bar.refresh()
+        _advance(bar, already + _count(jobs_dir, names, t0))
     if proc.returncode:
         raise SweepError(_last_error(log_path), proc.returncode, log_path)
     meta = {
