@@ -85,11 +85,10 @@ def unknown_key(key: str, leaf: str, schema: type) -> str:
 
 def _check_value(key: str, value: Any, meta: dict) -> None:
     choices = meta.get("choices")
-    for item in value if isinstance(value, list | ListConfig) and choices else []:
+    items = value if isinstance(value, list | ListConfig) else [value]  # a list: each item
+    for item in items if choices else []:
         if item not in choices:
-            raise ConfigError(f"{key}: '{item}' is not allowed; choose from {', '.join(choices)}")
-    if choices and not isinstance(value, list | ListConfig) and value not in choices:
-        raise ConfigError(f"{key}: '{value}' is not allowed; choose one of {', '.join(choices)}")
+            raise ConfigError(f"{key}: '{item}' is not allowed; choose one of {', '.join(choices)}")
     lo, hi = meta.get("lo"), meta.get("hi")
     if isinstance(value, bool) or value is None or (lo is None and hi is None):
         return

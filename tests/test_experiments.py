@@ -16,8 +16,10 @@ import pytest
 from experiments.figures.common import mean_ci
 from experiments.jobs import job_id
 from experiments.spec import EXPERIMENTS, Experiment
+from sim.compose import compose_config
 from sim.config.experiment import replicate_seed
 from sim.sweep import expand, representatives
+from sim.validate import ConfigError
 
 TINY = """\
 # @package _global_
@@ -131,6 +133,11 @@ def test_multirun_checks_every_swept_value_before_creating_anything(
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], lines
     assert not (tmp_path / "results").exists()
+
+
+def test_tables_must_be_known():
+    with pytest.raises(ConfigError, match=r"experiment.tables: 'firms' is not allowed"):
+        compose_config("baseline", ["experiment.tables=[model,firms]"])
 
 
 def test_runner_refuses_bad_input_in_one_line(tmp_path):
