@@ -67,7 +67,7 @@ def swept_values(cfg: DictConfig, overrides: list[str], choices: dict) -> dict[s
 
 
 def finished(outdir: Path, digest: str) -> bool:
-    """Whether ``outdir`` holds a finished job for a config with this digest."""
+    """Whether ``outdir`` holds a finished run for a config with this digest."""
     try:
         return json.loads((outdir / DONE).read_text())["config_hash"] == digest
     except (OSError, ValueError, KeyError):

@@ -58,7 +58,7 @@ def ray_temp_dir(root: Path) -> Path:
 
 
 def _count(jobs_dir: Path, names: list[str], since: float) -> int:
-    """Jobs that finished (or failed) after ``since``."""
+    """Runs that finished (or failed) after ``since``."""
     n = 0
     for name in names:
         for marker in (DONE, ERROR):

@@ -234,6 +234,7 @@ STATE_REPORTERS = {
     "incidents_in_market": "incidents_in_market",
     "compute_access": "compute_access",
     "chips": "chips",
+    "effective_access": "effective_access",
     "chip_investment": "chip_investment",
     "alignment_us": "alignment_us",
     "safety": "mean_safety",

@@ -24,14 +24,21 @@ def config_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def run_sim():
-    """Run ``python -m sim *args`` in ``cwd``; returns the CompletedProcess (text mode)."""
+    """Run ``python -m sim *args`` (or another ``module``) in ``cwd``; returns the
+    CompletedProcess (text mode)."""
 
-    def run(args: list[str], cwd: Path, config_dir: Path | None = None, timeout: float = 120):
+    def run(
+        args: list[str],
+        cwd: Path,
+        config_dir: Path | None = None,
+        timeout: float = 120,
+        module: str = "sim",
+    ):
         env = {k: v for k, v in os.environ.items() if k != "SIM_CONFIG_DIR"}
         if config_dir is not None:
             env["SIM_CONFIG_DIR"] = str(config_dir)
         return subprocess.run(
-            [sys.executable, "-m", "sim", *args],
+            [sys.executable, "-m", module, *args],
             cwd=cwd,
             env=env,
             capture_output=True,

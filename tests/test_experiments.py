@@ -4,9 +4,6 @@ failure or a kill, launchers giving the same data, and the quick reproduction en
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -44,20 +41,14 @@ def tiny(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def experiments_cli(args: list[str], cwd: Path, timeout: float = 600):
-    env = {k: v for k, v in os.environ.items() if k != "SIM_CONFIG_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "experiments", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+@pytest.fixture(scope="session")
+def cli(run_sim):
+    """Run ``python -m experiments *args`` in ``cwd``."""
+    return lambda args, cwd, timeout=600: run_sim(args, cwd, timeout=timeout, module="experiments")
 
 
-def run_tiny(cwd: Path, *args: str):
-    return experiments_cli(["run", "tiny", "--config-dir", "my_configs", "--no-figure", *args], cwd)
+def run_tiny(cli, cwd: Path, *args: str):
+    return cli(["run", "tiny", "--config-dir", "my_configs", "--no-figure", *args], cwd)
 
 
 def run_name(done: Path) -> str:
@@ -140,23 +131,23 @@ def test_tables_must_be_known():
         compose_config("baseline", ["experiment.tables=[model,firms]"])
 
 
-def test_runner_refuses_bad_input_in_one_line(tmp_path):
-    res = experiments_cli(["run", "nope"], tmp_path)
+def test_runner_refuses_bad_input_in_one_line(cli, tmp_path):
+    res = cli(["run", "nope"], tmp_path)
     assert res.returncode == 2
     assert res.stderr.strip().startswith("error: experiment: unknown experiment 'nope'")
-    res = experiments_cli(["run", "dual_track", "--quick", "local.competition=-1"], tmp_path)
+    res = cli(["run", "dual_track", "--quick", "local.competition=-1"], tmp_path)
     assert res.returncode == 2, res.stderr
     assert "local.competition = -1" in res.stderr.strip().splitlines()[0]
     assert not (tmp_path / "results" / "sweeps" / "dual_track_quick").exists()
-    res = experiments_cli(["figure", "dual_track"], tmp_path)
+    res = cli(["figure", "dual_track"], tmp_path)
     assert res.returncode == 2 and "run `python -m experiments run dual_track`" in res.stderr
 
 
 # -- jobs, aggregation, resuming -------------------------------------------------------------
 
 
-def test_sweep_aggregates_one_row_per_run_and_step(tiny):
-    res = run_tiny(tiny, "--launcher", "basic")
+def test_sweep_aggregates_one_row_per_run_and_step(cli, tiny):
+    res = run_tiny(cli, tiny, "--launcher", "basic")
     assert res.returncode == 0, res.stderr
     root = tiny / "results" / "sweeps" / "tiny"
     runs = pd.read_parquet(root / "runs.parquet")
@@ -173,11 +164,11 @@ def test_sweep_aggregates_one_row_per_run_and_step(tiny):
     assert sweep["finished"] == 6 and sweep["seeds"] == seeds and not sweep["failed"]
 
 
-def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(tiny):
+def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(cli, tiny):
     jobs = tiny / "results" / "sweeps" / "tiny" / "jobs"
     broken = "experiment.block=0,scenario=baseline/replicate=1"
     (jobs / broken / "model.parquet").mkdir(parents=True)  # the job cannot write its table
-    res = run_tiny(tiny)
+    res = run_tiny(cli, tiny)
     assert res.returncode == 1
     assert f"failed: {broken}: IsADirectoryError" in res.stderr
     root = jobs.parent
@@ -187,7 +178,7 @@ def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(tiny
     (jobs / broken / "model.parquet").rmdir()
     killed = "experiment.block=0,scenario=china_single_track/replicate=0"
     (jobs / killed / "done.json").unlink()  # as if killed before its marker
-    res = run_tiny(tiny)
+    res = run_tiny(cli, tiny)
     assert res.returncode == 0, res.stderr
     after = {run_name(p): p.stat().st_mtime_ns for p in jobs.glob("*/*/done.json")}
     redone = {k for k in after if stamps.get(k) != after[k]}
@@ -199,7 +190,7 @@ def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(tiny
     fresh = tiny / "fresh"
     fresh.mkdir()
     (fresh / "my_configs").symlink_to(tiny / "my_configs")
-    assert run_tiny(fresh, "--launcher", "basic").returncode == 0
+    assert run_tiny(cli, fresh, "--launcher", "basic").returncode == 0
     for table in ("model", "states", "runs"):
         pd.testing.assert_frame_equal(
             without_wall_time(pd.read_parquet(root / f"{table}.parquet")),
@@ -207,13 +198,13 @@ def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(tiny
         )
 
 
-def test_a_changed_config_reruns_the_job(tiny):
-    assert run_tiny(tiny, "--launcher", "basic").returncode == 0
+def test_a_changed_config_reruns_the_job(cli, tiny):
+    assert run_tiny(cli, tiny, "--launcher", "basic").returncode == 0
     root = tiny / "results" / "sweeps" / "tiny"
     before = pd.read_parquet(root / "model.parquet")
     path = tiny / "my_configs" / "experiment" / "tiny.yaml"
     path.write_text(TINY.replace("master_seed: 7", "master_seed: 8"))
-    assert run_tiny(tiny, "--launcher", "basic").returncode == 0
+    assert run_tiny(cli, tiny, "--launcher", "basic").returncode == 0
     after = pd.read_parquet(root / "runs.parquet")
     assert sorted(after.seed.unique()) == sorted({replicate_seed(8, i) for i in range(3)})
     assert not before.equals(pd.read_parquet(root / "model.parquet"))
@@ -229,7 +220,7 @@ def _aggregated(cwd: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("launcher", ["joblib", "submitit_local", "ray"])
-def test_every_launcher_gives_the_same_dataset(tmp_path, launcher):
+def test_every_launcher_gives_the_same_dataset(cli, tmp_path, launcher):
     if launcher == "ray":
         pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="pip install -e '.[ray]'")
     if launcher == "submitit_local":
@@ -241,7 +232,7 @@ def test_every_launcher_gives_the_same_dataset(tmp_path, launcher):
         cwd = tmp_path / name
         (cwd / "my_configs" / "experiment").mkdir(parents=True)
         (cwd / "my_configs" / "experiment" / "tiny.yaml").write_text(TINY)
-        res = run_tiny(cwd, "--launcher", name, "--jobs", "2")
+        res = run_tiny(cli, cwd, "--launcher", name, "--jobs", "2")
         assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
         datasets[name] = _aggregated(cwd)
     for table, df in datasets["basic"].items():
@@ -252,8 +243,8 @@ def test_every_launcher_gives_the_same_dataset(tmp_path, launcher):
 
 
 @pytest.mark.slow
-def test_quick_reproduction_end_to_end(tmp_path):
-    res = experiments_cli(["reproduce", "--quick"], tmp_path, timeout=1200)
+def test_quick_reproduction_end_to_end(cli, tmp_path):
+    res = cli(["reproduce", "--quick"], tmp_path, timeout=1200)
     assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
     figures = tmp_path / "results" / "figures" / "quick"
     for name in EXPERIMENTS:

@@ -3,14 +3,11 @@ access and its domestic chip capability over time?"""
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from experiments.figures.common import Sweep, band, diff_ci, mean_ci, quarter_time
-from sim.config.policy import PolicyParams
 
 SCENARIOS = {
     "export_controls_relaxed": ("relaxed", "tab:green"),
@@ -27,25 +24,14 @@ PANELS = {
 }
 
 
-def substitution_rate(sweep: Sweep) -> float:
-    """``policy.chip_substitution`` of the sweep: its command-line override or the default."""
-    for o in sweep.meta.get("overrides") or []:
-        if o.split("=")[0].lstrip("+") == "policy.chip_substitution":
-            return float(o.split("=")[1])
-    return next(f.default for f in fields(PolicyParams) if f.name == "chip_substitution")
-
-
 def china(sweep: Sweep) -> pd.DataFrame:
-    """China's rows of the states table with calendar time, capability share and effective
-    compute (ODD 7.5: imports plus denied imports replaced by domestic chips)."""
+    """China's rows of the states table with calendar time and capability share."""
     model, st = sweep.table("model"), sweep.table("states")
     cols = ["run", "step", "year", "quarter", "capability_share_china"]
     cn = st[st.state == "china"].merge(model[cols], on=["run", "step"])
-    sub = substitution_rate(sweep)
     return cn.assign(
         t=quarter_time(cn),
         capability_share=cn.capability_share_china,
-        effective_access=cn.compute_access + (1 - cn.compute_access) * sub * cn.chips,
         # chip investment is first computed in step 1; step 0 holds its initial 0
         chip_investment=cn.chip_investment.where(cn.step > 0, np.nan),
     )
@@ -68,7 +54,7 @@ def final_effects(last: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def substitution(last: pd.DataFrame, sub: float) -> str:
+def substitution(last: pd.DataFrame) -> str:
     """Whether domestic chips end higher under tight controls, and how much of the lost imported
     compute domestic chips make up (all of them, and the extra chips the controls induced)."""
     tight = last.loc["export_controls_tight"]
@@ -76,7 +62,10 @@ def substitution(last: pd.DataFrame, sub: float) -> str:
     d, lo, hi = diff_ci(tight.chips, base.chips)
     lost = (base.compute_access - tight.compute_access).mean()
     made_up = 1 - (base.effective_access - tight.effective_access).mean() / lost
-    induced = ((1 - tight.compute_access) * sub * (tight.chips - base.chips)).mean() / lost
+    # domestic chips' part of effective access is proportional to chips (ODD 7.5), so the part
+    # owed to the extra chips the controls induced is that share of it
+    domestic = tight.effective_access - tight.compute_access
+    induced = (domestic * (tight.chips - base.chips) / tight.chips).mean() / lost
     verdict = "yes" if lo > 0 else "no, the reverse" if hi < 0 else "not detectable"
     return (
         f"{verdict}: tight minus baseline chips {d:+.3g} [{lo:.3g}, {hi:.3g}]; domestic chips "
@@ -112,7 +101,5 @@ def draw(sweep: Sweep):
     fig.suptitle("E6  China under US export controls (mean, 95% CI over seeds)")
     last = cn[cn.step == cn.step.max()].set_index(["scenario", "replicate"]).sort_index()
     headline = final_effects(last)
-    headline["domestic chips substitute for denied imports"] = substitution(
-        last, substitution_rate(sweep)
-    )
+    headline["domestic chips substitute for denied imports"] = substitution(last)
     return fig, pd.concat(rows, ignore_index=True), headline
