@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def git_revision() -> str | None:
-    """The source tree's git revision, with ``-dirty`` when it has uncommitted changes."""
+    """The source tree's git revision, with ``-dirty`` when it has uncommitted changes outside
+    ``results/``."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "HEAD"],
@@ -39,7 +40,8 @@ def git_revision() -> str | None:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # results/ is written by the runs themselves (committed figures): not source
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!results"],
             cwd=REPO,
             capture_output=True,
             text=True,
