@@ -57,7 +57,8 @@ def test_markets_and_investment_grow_at_the_stated_rates():
     china = m.states_frame().query("state == 'china'").set_index("step")
     g_inv = m.cfg.states.china.ai_investment_growth or m.cfg.economy.investment_growth
     # the quarter index runs from 0 (the start's rate) to 7 in the last of 8 quarters
-    assert china.investment[8] == pytest.approx(m.cfg.states.china.ai_investment * (1 + g_inv) ** (7 / 4))
+    start = m.cfg.states.china.ai_investment
+    assert china.investment[8] == pytest.approx(start * (1 + g_inv) ** (7 / 4))
     world = m.model_frame().world_ai_market
     frozen = RegulatoryCompetition(seed=0, steps=8, **{"economy.growth": False}).run()
     assert world.iloc[-1] > 1.3 * world.iloc[0]
