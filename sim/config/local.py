@@ -22,9 +22,11 @@ class LocalityConfig:
     advantage: float = param(
         MISSING, "comparative advantage in AI (tech firms, universities, talent)", "index", 0, 1
     )
-    budget: float = param(MISSING, "fiscal budget the locality can put into AI", "USD bn/yr", 0)
+    budget: float = param(
+        MISSING, "fiscal budget the locality can put into AI", "USD bn/yr", 0, 1e4
+    )
     firm_share: float = param(
-        MISSING, "relative number of the state's AI firms located here", "weight", 0
+        MISSING, "relative number of the state's AI firms located here", "weight", 0, 1e6
     )
     F: float = param(
         MISSING, "local facilitation: share of the AI budget spent on instruments", "index", 0, 1
