@@ -174,6 +174,17 @@ class LocalParams:
         1,
         source="national guidance is implemented locally within about a year",
     )
+    instrument_term: int = param(
+        20,
+        "quarters an instrument runs before the locality renews it (only the best of its "
+        "kind is renewed; the others lapse)",
+        "quarters",
+        1,
+        4000,
+        source="stated assumption: local AI action plans run about five years (e.g. Henan's "
+        "AI+ plan 2024-26, Shanghai's 2018-2022 plan); a programme superseded by a better one "
+        "of its kind is not renewed",
+    )
     relocation_rate: float = param(
         0.05,
         "share of firms that reconsider their locality each quarter",
