@@ -51,7 +51,10 @@ NAN_ALLOWED = {
 }
 # Keys drawn by the test: the behaviour and world parameters (not the horizon, dates, seeds,
 # outputs or experiment bookkeeping, which have tests of their own).
-DRAWN = ("firms.", "policy.", "local.", "central.", "trust.", "waico.", "states.", "localities.")
+DRAWN = (
+    *("firms.", "policy.", "local.", "central.", "trust.", "waico."),
+    *("states.", "localities.", "instruments."),
+)
 BASELINE = compose_config("baseline")
 
 
@@ -122,13 +125,20 @@ def run_checked(overrides: dict) -> RegulatoryCompetition | None:
     return model
 
 
+GROUPS = sorted({key.split(".")[0] for key, _ in PARAMETERS})
+
+
 def configurations(max_params: int, steps: tuple[int, int], firms: tuple[int, int]):
-    keys = st.lists(st.sampled_from(range(len(PARAMETERS))), min_size=1, max_size=max_params)
+    """Up to ``max_params`` drawn values; a group (firms, states...) is drawn before a key in it,
+    so the few firm parameters are drawn as often as the many locality ones."""
+    by_group = {g: [(k, s) for k, s in PARAMETERS if k.split(".")[0] == g] for g in GROUPS}
 
     @st.composite
     def config(draw):
-        chosen = draw(keys.map(lambda idx: sorted(set(idx))))
-        out = {PARAMETERS[i][0]: draw(PARAMETERS[i][1], label=PARAMETERS[i][0]) for i in chosen}
+        out = {}
+        for _ in range(draw(st.integers(1, max_params), label="parameters")):
+            key, strategy = draw(st.sampled_from(by_group[draw(st.sampled_from(GROUPS))]))
+            out[key] = draw(strategy, label=key)
         out["steps"] = draw(st.integers(*steps), label="steps")
         out["firms.n_initial"] = draw(st.integers(*firms), label="firms.n_initial")
         return out
@@ -158,6 +168,7 @@ def test_the_strategies_cover_the_schema():
     keys = {k for k, _ in PARAMETERS}
     # one of each kind of source: a firm rate, a state's open-ended value made finite, a locality
     assert {"firms.entry_rate", "states.china.gdp", "localities.henan.budget"} <= keys
+    assert "instruments.local_llm.need" in keys
     assert len(keys) > 150
 
 
@@ -170,6 +181,7 @@ def test_the_strategies_cover_the_schema():
         # no release at all: the first-year share was NaN and summary.json refused it
         ({"firms.fm_rate": 0}, "first_year_foundation_model_share"),
         ({"firms.n_initial": 1, "firms.fm_rate": 0}, "first_year_foundation_model_share"),
+        ({"firms.n_initial": 1}, None),  # one firm: likewise when it releases nothing
         # every firm gone: capability shares of nothing (the summary table crashed on None)
         ({"firms.n_initial": 1, "firms.fixed_cost": 10}, "final"),
         ({"firms.reference_n": 2_000_000, "firms.n_initial": 50}, None),  # money too thin
