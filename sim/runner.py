@@ -62,12 +62,18 @@ def atomic_write(path: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def first_year_shares(states: pd.DataFrame) -> dict[str, float]:
-    """Foundation-model shares by pole over the first four simulated quarters."""
+def first_year_shares(states: pd.DataFrame) -> dict[str, float | None]:
+    """Foundation-model shares by pole over the first four simulated quarters (None, JSON's
+    null, when nothing was released: a share of nothing is undefined)."""
     year1 = states[(states.step >= 1) & (states.step <= 4)]
     by_pole = year1.groupby("pole").foundation_models.sum()
     total = by_pole.sum()
-    return {p: float(by_pole.get(p, 0) / total) if total else float("nan") for p in POLES}
+    return {p: float(by_pole.get(p, 0) / total) if total else None for p in POLES}
+
+
+def _cell(value: Any, width: int, digits: int) -> str:
+    """A right-aligned number, or ``n/a`` for a value the summary left undefined (None)."""
+    return f"{'n/a':>{width}s}" if value is None else f"{value:>{width}.{digits}f}"
 
 
 def summarise(model: RegulatoryCompetition, wall: float) -> dict[str, Any]:
@@ -163,21 +169,21 @@ def summary_table(
     ]
     for p in POLES:
         rows.append(
-            f"{p:8s}{final[f'capability_share_{p}']:>18.3f}"
-            f"{final[f'foundation_model_share_{p}']:>24.3f}"
-            f"{summary['first_year_foundation_model_share'][p]:>20.3f}"
+            f"{p:8s}{_cell(final[f'capability_share_{p}'], 18, 3)}"
+            f"{_cell(final[f'foundation_model_share_{p}'], 24, 3)}"
+            f"{_cell(summary['first_year_foundation_model_share'][p], 20, 3)}"
         )
     rows += ["", f"{'state':14s}{'R':>7s}{'F':>7s}{'E':>7s}{'firms':>8s}{'compute':>9s}"]
     for name in states:
         if name in summary["states_final"]:
             s = summary["states_final"][name]
             rows.append(
-                f"{name:14s}{s['R']:>7.2f}{s['F']:>7.2f}{s['E']:>7.2f}"
-                f"{s['firms']:>8.0f}{s['compute_access']:>9.2f}"
+                f"{name:14s}{_cell(s['R'], 7, 2)}{_cell(s['F'], 7, 2)}{_cell(s['E'], 7, 2)}"
+                f"{_cell(s['firms'], 8, 0)}{_cell(s['compute_access'], 9, 2)}"
             )
     rows += [
         "",
-        f"fragmentation {final['fragmentation']:.3f}   incidents (last quarter) "
+        f"fragmentation {_cell(final['fragmentation'], 0, 3)}   incidents (last quarter) "
         f"{final['incidents']}   firms {final['firms']}",
     ]
     return "\n".join(rows)

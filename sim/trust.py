@@ -41,6 +41,8 @@ def incidents_by_origin(incidents: np.ndarray, exposure: np.ndarray) -> np.ndarr
         incidents: incidents caused by each home state's firms.
         exposure: revenue of home ``h``'s firms in market ``m`` (``[h, m]``).
     """
+    # float: with no firm alive np.bincount returns integer zeros
+    exposure = np.asarray(exposure, dtype=float)
     total = exposure.sum(axis=1, keepdims=True)
     share = np.divide(exposure, total, out=np.zeros_like(exposure), where=total > 0)
     out = (incidents[:, None] * share).T

@@ -22,6 +22,8 @@ from sim.config import (
     institutions,
     mapping_schema,
 )
+from sim.config.firms import cross_check as firms_cross_check
+from sim.memory import memory_check
 
 
 class ConfigError(ValueError):
@@ -215,6 +217,6 @@ def validate(cfg: DictConfig) -> None:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
             _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
     _check_events(cfg.events, refs, cfg.start)
-    message = institutions.cross_check(cfg)
+    message = institutions.cross_check(cfg) or firms_cross_check(cfg.firms) or memory_check(cfg)
     if message:
         raise ConfigError(message)

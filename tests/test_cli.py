@@ -42,7 +42,7 @@ BAD_ARGV = [
     pytest.param(["firms.rd_share=high"], "firms.rd_share", "float", id="share-not-float"),
     pytest.param(["firms.market_review=1.5"], "firms.market_review", "[0, 1]", id="prob-above-1"),
     pytest.param(["firms.n_initial=-5"], "firms.n_initial", "out of range", id="negative-count"),
-    pytest.param(["states.us.gdp=-1"], "states.us.gdp", ">= 0", id="negative-gdp"),
+    pytest.param(["states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="negative-gdp"),
     pytest.param(["states.atlantis.R=0.5"], "states.atlantis", "known: us, eu", id="unknown-state"),
     pytest.param(
         ["scenario=export_controls_tight", "events.export_controls.tightening_2025.target=mars"],
@@ -112,7 +112,7 @@ def test_precheck_accepts_good_command_line(tmp_path, monkeypatch, capsys):
 BAD_CLI = [
     pytest.param(["firms.nonsense=1"], "firms.nonsense", "unknown key", id="unknown-key"),
     pytest.param(["steps=abc"], "steps", "integer", id="wrong-type"),
-    pytest.param(["steps=4", "states.us.gdp=-1"], "states.us.gdp", ">= 0", id="out-of-range"),
+    pytest.param(["steps=4", "states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="out-of-range"),
     pytest.param(["states.atlantis.R=0.5"], "states.atlantis", "known: us", id="unknown-state"),
     pytest.param(["scenario=nope"], "scenario", "available: baseline", id="unknown-scenario"),
 ]

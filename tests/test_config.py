@@ -288,7 +288,11 @@ BAD_STRINGS = [
         id="negative-count",
     ),
     pytest.param(
-        "baseline", ["states.us.gdp=-1"], "states.us.gdp", ("out of range", ">= 0"), id="neg-gdp"
+        "baseline",
+        ["states.us.gdp=-1"],
+        "states.us.gdp",
+        ("out of range", "[0, 1000]"),
+        id="neg-gdp",
     ),
     pytest.param(
         "baseline",
@@ -383,7 +387,7 @@ BAD_VALUES = [
         {"firms.market_review": 1.5}, "firms.market_review", ("[0, 1]",), id="probability"
     ),
     pytest.param({"firms.n_initial": -5}, "firms.n_initial", ("out of range",), id="neg-count"),
-    pytest.param({"states.us.gdp": -1}, "states.us.gdp", (">= 0",), id="negative-gdp"),
+    pytest.param({"states.us.gdp": -1}, "states.us.gdp", ("[0, 1000]",), id="negative-gdp"),
     pytest.param(
         {"states.japan.trust.china": 1.5},
         "states.japan.trust.china",

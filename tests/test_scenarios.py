@@ -136,7 +136,7 @@ def test_a_users_scenario_adds_a_state_and_composes_with_modules(user_dir):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("gdp: 2.2", "gdp: -2.2", "states.brazil.gdp = -2.2 is out of range; allowed >= 0"),
+        ("gdp: 2.2", "gdp: -2.2", "states.brazil.gdp = -2.2 is out of range; allowed [0, 1000]"),
         ("gdp: 2.2", "gdp: lots", "states.brazil.gdp: 'lots' is not a valid float"),
         ("chips: 0.01, ", "", "states.brazil: new state is missing chips"),
         (

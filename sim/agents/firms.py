@@ -216,8 +216,8 @@ class FirmPopulation:
         target = np.maximum(self.safety_pref, standard)
         self.safety += p.safety_adjust * (target - self.safety)
 
-        fm = rng.poisson(self.release_rates(j))
-        inc = rng.poisson(self.incident_rates())
+        fm = draw_counts(rng, self.release_rates(j))
+        inc = draw_counts(rng, self.incident_rates())
         self.releases += fm
         self.incidents += inc
 
@@ -330,7 +330,10 @@ class FirmPopulation:
     def _enter(self, model: mesa.Model, j: Jurisdictions) -> np.ndarray:
         p, rng = self.p, self.rng
         n_home = np.bincount(self.home[self.alive], minlength=self.S)
-        counts = rng.poisson(p.entry_rate * np.maximum(n_home, 1) * j.attract)
+        room = entry_room(n_home, self._entry_reference(model), j.market, p.entry_crowding)
+        expected = p.entry_rate * np.maximum(n_home, 1) * j.attract * room["factor"]
+        # No quarter's entry takes a state past its capacity: the population stays bounded.
+        counts = np.minimum(draw_counts(rng, expected), room["free"])
         if counts.sum() == 0:
             return counts
         home = np.repeat(np.arange(self.S), counts)
@@ -344,3 +347,52 @@ class FirmPopulation:
         capital = p.entry_capital * j.money * (1.0 + j.F[home])
         self.add(model, home, k, capital, model.open_share)
         return counts
+
+    def _entry_reference(self, model: mesa.Model) -> tuple[np.ndarray, np.ndarray]:
+        if getattr(self, "_reference", None) is None:  # once: it depends on the config only
+            self._reference = start_reference(model.cfg, model.world_scale)
+        return self._reference
+
+
+# Expected counts above this are drawn at this value: counts summed over two million firms and
+# 4,000 quarters then stay within 64-bit integers (docs/ODD.md 7.10). No default rate comes near.
+MAX_EXPECTED_COUNT = 1e8
+
+
+def draw_counts(rng: np.random.Generator, expected: np.ndarray) -> np.ndarray:
+    """Poisson counts with the expected values capped at :data:`MAX_EXPECTED_COUNT` (NumPy
+    refuses a mean above about 9e18; an in-range world can ask for more from a huge firm)."""
+    return rng.poisson(np.minimum(expected, MAX_EXPECTED_COUNT))
+
+
+def start_reference(cfg, world_scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's initial firms (at least one) and initial market (USD bn/yr, scaled like
+    ``Jurisdictions.market``): the reference of entry crowding."""
+    weights = np.array([float(st.firm_weight) for st in cfg.states.values()])
+    total = weights.sum()
+    firms0 = cfg.firms.n_initial * weights / total if total > 0 else np.zeros(len(weights))
+    market0 = np.array([float(st.ai_market) for st in cfg.states.values()]) * world_scale
+    return np.maximum(firms0, 1.0), market0
+
+
+def entry_room(
+    n_home: np.ndarray,
+    reference: tuple[np.ndarray, np.ndarray],
+    market: np.ndarray,
+    crowding: float,
+) -> dict[str, np.ndarray]:
+    """Crowding of entry (docs/ODD.md 7.7k). A state's capacity is ``crowding`` times its initial
+    firms, scaled with its market since the start; entry per incumbent is untouched up to the
+    initial firms per unit of market, then falls as ``1 - x^2`` to zero at the capacity (``x``:
+    the share of the way from the initial density to the capacity).
+
+    Returns ``factor`` (the multiplier of the entry rate) and ``free`` (entrants that still fit).
+    """
+    firms0, market0 = reference
+    growth = np.divide(market, market0, out=np.ones_like(firms0), where=market0 > 0)
+    at_start = firms0 * growth  # the firms the state would hold at its initial density
+    capacity = crowding * at_start
+    crowded = np.clip((n_home - at_start) / np.maximum(capacity - at_start, 1e-12), 0.0, 1.0)
+    factor = 1.0 - crowded**2
+    free = np.floor(np.maximum(capacity - n_home, 0.0)).astype(np.int64)
+    return {"factor": factor, "free": free}

@@ -35,6 +35,7 @@ class LocalGovernment(mesa.Agent):
         self.F = self.anchor_F = float(cfg.F)
         self.R = float(cfg.R)
         self.instruments: list[str] = list(dict.fromkeys(cfg.instruments))  # ordered, no repeats
+        self.taken_up: dict[str, int] = {}  # quarter each instrument's current term began
         self.pilot_zone = bool(cfg.pilot_zone)
         self.rank_pressure = 0.0
         self.promotions = 0
@@ -105,7 +106,11 @@ class LocalGovernment(mesa.Agent):
             self._imitate(snapshot, better, rng, min(1.0, comp * lp.imitation_rate))
             self._herd(snapshot, rng, min(1.0, comp * lp.herding))
             for name in centre.codified:
-                if name not in self.instruments and rng.random() < lp.adoption_rate:
+                if (
+                    name not in self.instruments
+                    and self._adds(name)
+                    and rng.random() < lp.adoption_rate
+                ):
                     self.instruments.append(name)
         pilot = self.model.central.pilot_invention if self.pilot_zone and yardstick else 1.0
         if rng.random() < lp.invention_rate * pilot:
@@ -120,6 +125,41 @@ class LocalGovernment(mesa.Agent):
             )
             self.model.instrument_registry[new.name] = new
             self.instruments.append(new.name)
+        self._renew_or_lapse(quarter)
+
+    def _value(self, inst: Instrument) -> float:
+        return inst.productivity * inst.fit(self.advantage)
+
+    def _best_of_kind(self) -> set[str]:
+        """The instrument of each kind that firms gain from (the first held wins a tie)."""
+        best: dict[str, Instrument] = {}
+        for inst in self._held():
+            if inst.kind not in best or self._value(inst) > self._value(best[inst.kind]):
+                best[inst.kind] = inst
+        return {inst.name for inst in best.values()}
+
+    def _adds(self, name: str) -> bool:
+        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3)."""
+        new = self.model.instrument_registry[name]
+        same = [self._value(i) for i in self._held() if i.kind == new.kind]
+        return not same or self._value(new) > max(same)
+
+    def _renew_or_lapse(self, quarter: int) -> None:
+        """At the end of its term an instrument is renewed if it is the best of its kind the
+        locality holds, and lapses otherwise (it adds nothing to firms, only to spending)."""
+        term = self.model.local.instrument_term
+        best = self._best_of_kind()
+        kept = []
+        for name in self.instruments:
+            began = self.taken_up.setdefault(name, quarter)
+            if quarter - began < term:
+                kept.append(name)
+            elif name in best:
+                self.taken_up[name] = quarter
+                kept.append(name)
+            else:
+                del self.taken_up[name]
+        self.instruments = kept
 
     def _imitate(self, snapshot: dict[str, list[str]], better: list[str], rng, p: float) -> None:
         """Copy one instrument of a randomly drawn better-ranked peer (not its sector bet)."""

@@ -104,7 +104,9 @@ class State(mesa.Agent):
         weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
         self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
         scale = pol.incident_scale * self.model.world_scale
-        self.IP = 1.0 - np.exp(-sum(self.incident_history) / scale)
+        remembered = sum(self.incident_history)
+        # incident_scale 0 is the limit of an ever smaller scale: any incident is full pressure.
+        self.IP = 1.0 - np.exp(-remembered / scale) if scale > 0 else float(remembered > 0)
 
     def pressure_response(self) -> dict[str, float]:
         """How far the pressures move the target stance from the anchor."""

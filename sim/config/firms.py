@@ -17,6 +17,7 @@ class FirmParams:
         "number of firms for which the world's money flows are calibrated",
         "count",
         1,
+        2_000_000,
         source="markets, investment and the incident scale are multiplied by "
         "n_initial/reference_n, so n_initial changes granularity, not per-firm economics",
     )
@@ -49,6 +50,7 @@ class FirmParams:
         "capability produced per unit of effective R&D^beta",
         "capability units",
         0,
+        100,
         source="scale of the capability index",
     )
     rd_elasticity: float = param(
@@ -158,6 +160,7 @@ class FirmParams:
         "operating cost of a firm each quarter, whatever its size",
         "USD bn/quarter",
         0,
+        10,
         source="a small AI team burns about USD 6 m a year",
     )
     revenue_noise: float = param(
@@ -173,6 +176,7 @@ class FirmParams:
         "fixed compliance cost per market at stringency 1",
         "USD bn/quarter",
         0,
+        10,
         source="a compliance team and conformity assessment: about USD 16 m a year "
         "per strict market",
     )
@@ -189,6 +193,7 @@ class FirmParams:
         "one-off cost of entering a foreign market",
         "USD bn",
         0,
+        100,
         source="local entity, sales and legal set-up, about USD 2 m",
     )
     market_payback: float = param(
@@ -275,7 +280,7 @@ class FirmParams:
         source="released weights cannot be recalled, so misuse is harder to stop",
     )
     min_capital: float = param(
-        0.0005, "capital below which a firm exits", "USD bn", 0, source="USD 0.5 m runway"
+        0.0005, "capital below which a firm exits", "USD bn", 0, 100, "USD 0.5 m runway"
     )
     entry_rate: float = param(
         0.002,
@@ -286,6 +291,16 @@ class FirmParams:
         "set so that entry balances exit in the world at rest (firm count within about 1% "
         "over 40 quarters: tests/test_world.py); was 0.008 when the start was off its path",
     )
+    entry_crowding: float = param(
+        3.0,
+        "a state's firm capacity, in multiples of its initial firms per unit of its market",
+        "multiplier",
+        1.1,
+        100,
+        source="stated assumption: entry per incumbent is untouched up to the initial density "
+        "of firms in a market and stops at three times it, so no entry rate makes the "
+        "population explode",
+    )
     entry_sigma: float = param(
         0.5,
         "log-sd of entrants' capability",
@@ -295,7 +310,7 @@ class FirmParams:
         source="entrants are more alike than incumbents",
     )
     entry_capital: float = param(
-        0.005, "seed capital of an entrant", "USD bn", 0, source="a seed round of about USD 5 m"
+        0.005, "seed capital of an entrant", "USD bn", 0, 100, "a seed round of about USD 5 m"
     )
     entry_capability: float = param(
         0.3,
@@ -321,3 +336,14 @@ class FirmParams:
         10,
         source="binding, enforced rules deter entry (the 'over-regulation' argument of 001)",
     )
+
+
+def cross_check(firms) -> str | None:
+    """Firm parameters that make no sense together; returns a one-line error or None."""
+    if firms.entry_capital < firms.min_capital:
+        return (
+            f"firms.entry_capital = {firms.entry_capital:g} is below firms.min_capital = "
+            f"{firms.min_capital:g}: every entrant would start below the exit threshold; "
+            "raise firms.entry_capital or lower firms.min_capital"
+        )
+    return None

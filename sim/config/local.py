@@ -22,9 +22,11 @@ class LocalityConfig:
     advantage: float = param(
         MISSING, "comparative advantage in AI (tech firms, universities, talent)", "index", 0, 1
     )
-    budget: float = param(MISSING, "fiscal budget the locality can put into AI", "USD bn/yr", 0)
+    budget: float = param(
+        MISSING, "fiscal budget the locality can put into AI", "USD bn/yr", 0, 1e4
+    )
     firm_share: float = param(
-        MISSING, "relative number of the state's AI firms located here", "weight", 0
+        MISSING, "relative number of the state's AI firms located here", "weight", 0, 1e6
     )
     F: float = param(
         MISSING, "local facilitation: share of the AI budget spent on instruments", "index", 0, 1
@@ -171,6 +173,17 @@ class LocalParams:
         0,
         1,
         source="national guidance is implemented locally within about a year",
+    )
+    instrument_term: int = param(
+        20,
+        "quarters an instrument runs before the locality renews it (only the best of its "
+        "kind is renewed; the others lapse)",
+        "quarters",
+        1,
+        4000,
+        source="stated assumption: local AI action plans run about five years (e.g. Henan's "
+        "AI+ plan 2024-26, Shanghai's 2018-2022 plan); a programme superseded by a better one "
+        "of its kind is not renewed",
     )
     relocation_rate: float = param(
         0.05,

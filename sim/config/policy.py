@@ -77,6 +77,7 @@ class PolicyParams:
         "incidents a year in a market at which its incident pressure reaches 63%",
         "incidents/yr",
         0,
+        1e6,
         source="about a quarter of the world's ~200 incidents a year",
     )
     single_track_damping: float = param(

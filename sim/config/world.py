@@ -37,9 +37,11 @@ class StateConfig:
     R: float = param(MISSING, "restrictiveness: binding obligations", "index", 0, 1)
     F: float = param(MISSING, "facilitation: subsidies, sandboxes, compute", "index", 0, 1)
     E: float = param(MISSING, "enforcement: how strictly R is applied", "index", 0, 1)
-    gdp: float = param(MISSING, "gross domestic product, 2024", "USD tn", 0, None)
-    ai_market: float = param(MISSING, "annual AI market (revenue firms can earn)", "USD bn/yr", 0)
-    ai_investment: float = param(MISSING, "annual private AI investment", "USD bn/yr", 0)
+    gdp: float = param(MISSING, "gross domestic product, 2024", "USD tn", 0, 1000)
+    ai_market: float = param(
+        MISSING, "annual AI market (revenue firms can earn)", "USD bn/yr", 0, 1e5
+    )
+    ai_investment: float = param(MISSING, "annual private AI investment", "USD bn/yr", 0, 1e5)
     ai_market_growth: float | None = param(
         None,
         "growth of this state's AI market (null: economy.market_growth)",
@@ -59,8 +61,8 @@ class StateConfig:
     compute_access: float = param(MISSING, "access to frontier chips", "share", 0, 1)
     chips: float = param(MISSING, "domestic chip capability vs frontier", "share", 0, 1)
     talent: float = param(MISSING, "AI talent pool relative to the US", "index", 0, 2)
-    firm_weight: float = param(MISSING, "relative number of AI firms", "count", 0)
-    capability_scale: float = param(MISSING, "median firm capability", "capability units", 0)
+    firm_weight: float = param(MISSING, "relative number of AI firms", "count", 0, 1e6)
+    capability_scale: float = param(MISSING, "median firm capability", "capability units", 0, 1000)
     open_share: float = param(MISSING, "share of firms releasing open weights", "share", 0, 1)
     alignment: Alignment = field(default_factory=Alignment)
     trust: dict[str, float] = param(
