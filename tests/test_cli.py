@@ -45,8 +45,8 @@ BAD_ARGV = [
     pytest.param(["states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="negative-gdp"),
     pytest.param(["states.atlantis.R=0.5"], "states.atlantis", "known: us, eu", id="unknown-state"),
     pytest.param(
-        ["scenario=export_controls_tight", "events.export_controls.tightening_2025.target=mars"],
-        "events.export_controls.tightening_2025.target",
+        ["scenario=export_controls_tight", "events.export_controls.tightening_2027.target=mars"],
+        "events.export_controls.tightening_2027.target",
         "unknown state 'mars'",
         id="event-unknown-target",
     ),

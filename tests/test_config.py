@@ -230,7 +230,7 @@ def test_model_scenario_and_overrides_reach_the_model():
     assert model.seed == 11
     assert model.scenario == "export_controls_tight"
     assert model.cfg.steps == 3
-    assert "tightening_2025" in model.cfg.events.export_controls
+    assert "tightening_2027" in model.cfg.events.export_controls
     # of the drawn firms, those that cannot cover their costs are not in a world at rest (ODD 5.1)
     assert 0.8 * SMALL < len(model.firm_agents) <= SMALL == model.cfg.firms.n_initial
 
@@ -310,8 +310,8 @@ BAD_STRINGS = [
     ),
     pytest.param(
         "export_controls_tight",
-        ["events.export_controls.tightening_2025.target=atlantis"],
-        "events.export_controls.tightening_2025.target",
+        ["events.export_controls.tightening_2027.target=atlantis"],
+        "events.export_controls.tightening_2027.target",
         ("unknown state 'atlantis'", STATES_HINT),
         id="event-unknown-target",
     ),
@@ -354,7 +354,7 @@ BAD_STRINGS = [
         "baseline",
         ["start=2026Q1"],
         # the event is set in a file, so the message names the file first
-        "configs/scenario/baseline.yaml: events.policy_shifts.ai_act_prohibitions.date",
+        "configs/world/history.yaml: events.export_controls.diffusion_rescinded_india.date",
         ("before the start 2026Q1",),
         id="start-after-event",
     ),

@@ -16,7 +16,9 @@ from sim.agents.markets import compliance_costs
 from sim.agents.state import peer_pull
 
 SEEDS = (1, 2, 3)
-STEPS = 16
+# The modules branch from the record in 2027Q1 (step 9): 24 quarters leave 16 after it, as 16
+# quarters left 14 after the modules' former date, 2025Q3.
+STEPS = 24
 
 
 @functools.cache
@@ -61,9 +63,9 @@ def test_export_controls_act_only_from_their_date():
     (base, tight) = (runs("baseline")[0], runs("export_controls_tight")[0])
     b, t = base.states_frame(), tight.states_frame()
     china = lambda df: df[df.state == "china"].set_index("step").compute_access  # noqa: E731
-    # 2025Q3 is the third quarter: steps 0-2 are before it.
-    assert (china(b).loc[:2] == china(t).loc[:2]).all()
-    assert china(t).loc[3] < china(b).loc[3]
+    # the module branches from the record in 2027Q1, the ninth quarter: steps 0-8 are before it
+    assert (china(b).loc[:8] == china(t).loc[:8]).all()
+    assert china(t).loc[9] < china(b).loc[9]
 
 
 # -- markets: the Brussels effect, safety and bans ---------------------------------------------

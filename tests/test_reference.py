@@ -99,7 +99,7 @@ def test_a_scenario_in_an_extra_config_dir_appears(capsys, tmp_path):
     for name in ("bare", "binary"):
         assert f" {name} {clihelp.NO_DESCRIPTION} [yours: " in flat, name
     assert re.search(r"^    geneva +WAICO in Geneva\. \[yours: ", text, re.M)
-    assert "Baseline: the status quo of 2025 carried forward. [" in flat
+    assert "Baseline: history 2025-2026 as it happened, projected from 2027 on. [" in flat
     assert f"{tmp_path}/scenario/baseline.yaml is not used" in flat
     assert "My world: a test world. Second sentence." in help_text(capsys, "my_world", [tmp_path])
 

@@ -13,6 +13,7 @@ from omegaconf import OmegaConf
 
 from sim import ConfigError, RegulatoryCompetition
 from sim.compose import available, compose_config, module_groups
+from sim.validate import quarter_index
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 MODULES = [(g, o) for g in module_groups() for o in available(g)]
@@ -40,6 +41,32 @@ def test_every_module_has_a_header_and_composes_onto_the_baseline(group, option)
     assert plain(cfg) != plain(compose_config("baseline")), f"{group}={option} changes nothing"
 
 
+BRANCH = "2027Q1"  # the record (configs/world/history.yaml) covers 2025-2026
+
+
+@pytest.mark.parametrize(("group", "option"), MODULES)
+def test_every_module_branches_from_the_record_no_earlier_than_2027(group, option):
+    cfg = compose_config("baseline", [f"{group}={option}"])
+    for kind in cfg.events:
+        for name in beyond_record(cfg, kind):
+            date = cfg.events[kind][name].date
+            assert quarter_index(date, BRANCH, name) >= 0, f"{group}={option}: {name} {date}"
+    if cfg.waico.enabled:
+        # the proposal is in the record, the founding is not
+        founded = quarter_index(cfg.waico.proposed, BRANCH, "waico") + cfg.waico.founding_lag
+        assert cfg.waico.proposed == "2025Q3" and founded == 0, (group, option)
+
+
+def test_the_record_is_in_every_scenario_and_holds_the_omnibus_dates():
+    record = compose_config("baseline").events
+    shifts = record.policy_shifts
+    assert shifts.ai_act_high_risk.date == "2027Q4" and shifts.ai_act_products.date == "2028Q3"
+    for scenario in ("fragmentation", "convergence", "waico_us_counter"):
+        cfg = compose_config(scenario)
+        for kind in record:
+            assert set(record[kind]) <= set(cfg.events[kind]), (scenario, kind)
+
+
 def test_scenario_plus_module_from_the_command_line_adds_both_ideas():
     both = compose_config("waico_hk_cohost", ["export_controls=tight"])
     waico = compose_config("waico_hk_cohost")
@@ -50,9 +77,14 @@ def test_scenario_plus_module_from_the_command_line_adds_both_ideas():
     assert plain(both) == plain(compose_config("export_controls_tight", ["waico=hk_cohost"]))
 
 
+def beyond_record(cfg, kind: str) -> set[str]:
+    """The events of ``kind`` a scenario adds to the record (configs/world/history.yaml)."""
+    return set(cfg.events[kind]) - set(compose_config("baseline").events[kind])
+
+
 def test_a_module_on_the_command_line_replaces_the_scenarios_choice():
     cfg = compose_config("export_controls_tight", ["export_controls=relaxed"])
-    assert set(cfg.events.export_controls) == {"relaxation_2025"}
+    assert beyond_record(cfg, "export_controls") == {"relaxation_2027"}
     assert not cfg.events.bans
 
 
@@ -70,7 +102,7 @@ def test_python_modules_equal_hydra_strings():
     assert plain(via_python) == plain(via_hydra)
     model = RegulatoryCompetition(seed=1, scenario="waico_hk_cohost", export_controls="tight")
     assert model.scenario == "waico_hk_cohost+export_controls=tight"
-    assert set(model.cfg.events.export_controls) == {"tightening_2025", "tightening_2026"}
+    assert beyond_record(model.cfg, "export_controls") == {"tightening_2027", "tightening_2027b"}
 
 
 def test_unknown_module_option_lists_the_options():
@@ -130,7 +162,7 @@ def test_a_users_scenario_adds_a_state_and_composes_with_modules(user_dir):
     ).run()
     st = model.states_frame()
     assert (st.state == "brazil").sum() == 5 and st[st.state == "brazil"].firms.iloc[-1] > 0
-    assert {"tightening_2025"} <= set(model.cfg.events.export_controls)
+    assert {"tightening_2027"} <= set(model.cfg.events.export_controls)
 
 
 @pytest.mark.parametrize(
