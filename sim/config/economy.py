@@ -42,13 +42,13 @@ class EconomyParams:
         "a compound rate of about 26% a year",
     )
     compute_growth: float = param(
-        0.32,
+        0.33,
         "growth of the compute a dollar of R&D buys (hardware price-performance)",
         "share/yr",
         0,
         3,
-        "GPU price-performance in FLOP/s per dollar doubles about every 2.5 years "
-        "(Epoch AI, Trends in machine learning hardware, 2023): 32% a year",
+        "GPU price-performance in FLOP/s per dollar doubles about every 2.46 years "
+        "(Epoch AI; Hobbhahn and Besiroglu 2022): 33% a year; 40% for ML GPUs",
     )
     stationary_start: bool = param(
         True,
