@@ -238,7 +238,7 @@ class RegulatoryCompetition(mesa.Model):
         # Reviewing every firm at once can cycle; a quarter's share of reviews converges to a
         # steady churn of a few marginal firms (about 0.3% a round), where it stops.
         quiet = 0
-        for rounds in range(1, 41):
+        for _ in range(40):
             before = pop.serve.copy()
             pop.revenue_fj = market_revenue(pop, ktheta, j)
             choose_markets(pop, j, rng, review_prob=p.market_review)
@@ -246,7 +246,6 @@ class RegulatoryCompetition(mesa.Model):
             quiet = quiet + 1 if changed <= 0.005 * pop.n else 0
             if quiet >= 3:
                 break
-        self.settling_rounds = rounds
         pop.revenue_fj = market_revenue(pop, ktheta, j)
         pop.revenue = pop.revenue_fj.sum(axis=1)
         pop.compliance, _ = compliance_costs(pop, j)
