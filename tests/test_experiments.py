@@ -4,6 +4,7 @@ failure or a kill, launchers giving the same data, and the quick reproduction en
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -211,6 +212,10 @@ def test_every_launcher_gives_the_same_dataset(cli, tmp_path, launcher):
 def test_quick_reproduction_end_to_end(cli, tmp_path):
     res = cli(["reproduce", "--quick"], tmp_path, timeout=1200)
     assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
+    assert not re.search(r"\bnan\b", res.stdout), res.stdout  # "(interval n/a: 1 seed)"
+    firsts = ("final members,", "final GDP share,", "instruments codified per run:")
+    counts = [ln for ln in res.stdout.splitlines() if ln.strip().startswith(firsts)]
+    assert counts and not [ln for ln in counts if "[-" in ln], counts  # no count below 0
     figures = tmp_path / "results" / "figures" / "quick"
     for name in EXPERIMENTS:
         assert (figures / f"{name}.png").stat().st_size > 10_000, name
