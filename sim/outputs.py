@@ -194,7 +194,18 @@ class OutputGuard(Callback):
         remove_stale_tmp(folder)
 
     def on_multirun_start(self, config, **kwargs) -> None:
+        from omegaconf import OmegaConf
+
+        folder = _hydra_path(config, "hydra.sweep.dir")
         try:
-            ensure_writable(_hydra_path(config, "hydra.sweep.dir"), "hydra.sweep.dir")
+            ensure_writable(folder, "hydra.sweep.dir")
         except Unwritable as exc:
             fail(str(exc))
+        # an experiment's sweep run directly (`python -m sim -m experiment=x`) takes the lock
+        # that `python -m experiments run` holds (and passes to its child) on the same folder
+        experiment = folder.name == "jobs" and OmegaConf.select(config, "experiment.name")
+        if experiment and not os.environ.get("SIM_RUNNER_PID"):
+            try:
+                _HELD.append(FolderLock(folder.parent).acquire())
+            except FolderBusy as exc:
+                fail(f"{folder.parent} is in use by another sweep ({exc}); wait for it")

@@ -182,6 +182,20 @@ def test_sweep_with_overrides_columns_provenance_logs_and_generations(cli, tiny)
     assert sorted(p.name for p in root.glob("launch-*.log")) == ["launch-001.log", "launch-002.log"]
 
 
+def test_a_direct_multirun_respects_the_runners_lock(run_sim, tmp_path):
+    root = tmp_path / "results" / "sweeps" / "dual_track"
+    root.mkdir(parents=True)
+    lock = FolderLock(root).acquire()  # as a runner holds it
+    try:
+        res = run_sim(["-m", "experiment=dual_track", "steps=2"], cwd=tmp_path)
+    finally:
+        lock.release()
+    assert res.returncode == 2
+    (line,) = lines(res.stderr)
+    assert f"{root.relative_to(tmp_path)} is in use by another sweep (pid {os.getpid()})" in line
+    assert not (root / "jobs").exists() or not any((root / "jobs").iterdir())
+
+
 # -- the runner's life and death ------------------------------------------------------------------
 
 

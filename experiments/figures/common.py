@@ -58,8 +58,9 @@ class Sweep:
             generation = None
         if generation is None or generation != self.meta.get("generation"):
             raise SweepMismatch(
-                f"{path}: does not belong with {self.root / 'sweep.json'} (an aggregation was "
-                "interrupted); run the sweep again to aggregate it anew"
+                f"{path}: does not belong with {self.root / 'sweep.json'} (an interrupted "
+                "aggregation, or one older than generation ids); run the sweep again to "
+                "aggregate it anew"
             )
 
     def table(self, name: str) -> pd.DataFrame:
