@@ -3,45 +3,53 @@
     python -m experiments list                          # E1-E6 and their sweeps
     python -m experiments run dual_track                # sweep on the local cores, then aggregate
     python -m experiments run dual_track --launcher submitit_slurm hydra.launcher.partition=cpu
-    python -m experiments figure dual_track             # results/figures/dual_track.png
-    python -m experiments reproduce [--quick]           # every experiment and every figure
+    python -m experiments figure dual_track             # results/sweeps/dual_track/figure/
+    python -m experiments reproduce [--quick]           # every experiment; results/figures/
 
 A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
 and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.
+Only ``reproduce`` writes the committed figures; ``run`` and ``figure`` draw into the sweep's
+folder, which is ``results/sweeps/<name>+<digest>/`` for a sweep with overrides of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 
-from experiments.figures.common import Sweep, save
+from experiments.figures.common import Sweep, SweepMismatch, save
+from experiments.lifecycle import Interrupted
 from experiments.run import LAUNCHERS, SweepError, launch
 from experiments.spec import EXPERIMENTS, Experiment, available
 from sim.validate import ConfigError
 
 
-def figure(exp: Experiment, quick: bool) -> tuple[str, dict]:
-    """Draw the figure of ``exp`` from its aggregated sweep; returns the PNG path and headline."""
-    sweep = Sweep.load(exp.sweep_root(quick))
+def figure(
+    exp: Experiment, quick: bool, extra: tuple[str, ...] = (), committed: bool = False
+) -> tuple[str, dict]:
+    """Draw the figure of ``exp`` from its aggregated sweep (into ``results/figures/`` only when
+    ``committed``, i.e. for ``reproduce``); returns the PNG path and headline."""
+    sweep = Sweep.load(exp.sweep_root(quick, extra))
     module = importlib.import_module(f"experiments.figures.{exp.name}")
     fig, data, headline = module.draw(sweep)
-    png = save(fig, data, exp.name, sweep, exp.figure_dir(quick), headline)
+    png = save(fig, data, exp.name, sweep, exp.figure_dir(quick, extra, committed), headline)
     return str(png), headline
 
 
 def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
     exp = Experiment.load(name, tuple(args.config_dir))
-    report = launch(exp, args.quick, args.launcher, args.jobs, tuple(args.overrides))
+    extra = tuple(args.overrides)
+    report = launch(exp, args.quick, args.launcher, args.jobs, extra)
     for line in report.lines():
         print(
             f"{name}: {line}",
             file=sys.stderr if line.startswith(("failed", "missing")) else sys.stdout,
         )
-    print(f"{name}: data in {exp.sweep_root(args.quick)}/")
+    print(f"{name}: data in {exp.sweep_root(args.quick, extra)}/")
     if draw and report.done:
-        png, headline = figure(exp, args.quick)
+        png, headline = figure(exp, args.quick, extra, committed=args.command == "reproduce")
         print(f"{name}: figure {png}")
         for key, value in headline.items():
             print(f"    {key}: {value}")
@@ -67,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--launcher", choices=sorted(LAUNCHERS), default="joblib")
             p.add_argument("--jobs", type=int, default=None, help="parallel jobs (joblib, ray)")
             p.add_argument("--no-figure", action="store_true", help="run and aggregate only")
-            p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
+        p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
     args, rest = parser.parse_known_args(argv)
     unknown = [a for a in rest if a.startswith("-")]
-    if unknown or (rest and args.command not in ("run", "reproduce")):
+    if unknown or (rest and args.command == "list"):
         parser.error(f"unrecognized arguments: {' '.join(unknown or rest)}")
     if rest:  # overrides given after an option: `run x --quick a=1`
         args.overrides = [*args.overrides, *rest]
@@ -82,18 +90,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:18s} {full:5d} runs ({quick} quick)  {exp.title}")
             return 0
         if args.command == "figure":
-            png, _ = figure(Experiment.load(args.name, tuple(args.config_dir)), args.quick)
+            exp = Experiment.load(args.name, tuple(args.config_dir))
+            png, _ = figure(exp, args.quick, tuple(args.overrides))
             print(png)
             return 0
         names = EXPERIMENTS if args.command == "reproduce" else (args.name,)
         codes = [_run_one(n, args, draw=not args.no_figure) for n in names]
         return max(codes)
-    except (ConfigError, FileNotFoundError) as exc:
+    except (ConfigError, FileNotFoundError, SweepMismatch) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except SweepError as exc:
         print(f"{exc}\n(full output: {exc.log})", file=sys.stderr)
         return exc.code
+    except (Interrupted, KeyboardInterrupt) as exc:
+        given = sys.argv[1:] if argv is None else argv
+        again = shlex.join(["python", "-m", "experiments", *given])
+        why = f" ({exc})" if str(exc) else ""
+        print(f"\ninterrupted{why}; run `{again}` again to resume", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

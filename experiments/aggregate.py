@@ -5,12 +5,18 @@ dataset is the same, in the sweep's own job order.
 
 Only finished jobs (``done.json``) are read; a job with ``error.txt`` is reported by name with its
 error and a job with neither (a killed process) as missing, and both are left out, never half-in.
+
+The tables and ``sweep.json`` of one aggregation share a generation id (in every Parquet file's
+metadata and in ``sweep.json``, written last): a reader that finds different ids knows an
+aggregation was interrupted, and refuses tables that do not belong together.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +24,8 @@ import pandas as pd
 
 import sim
 from experiments.jobs import DONE, ERROR
-from sim.runner import atomic_write, git_revision
+from sim.outputs import atomic_write, column_name, write_parquet
+from sim.runner import git_revision
 
 KEYS = ["run", "scenario", "seed", "replicate"]
 
@@ -67,7 +74,7 @@ def run_columns(record: dict) -> dict:
     cols = {"run": record["job"], "scenario": record["scenario"], "seed": record["seed"]}
     cols["replicate"] = record["replicate"]
     for key, value in record["params"].items():
-        cols.setdefault(key, value)
+        cols.setdefault(column_name(key), value)
     return cols
 
 
@@ -76,6 +83,7 @@ def _gather(jobs_dir: Path, records: list[dict], table: str) -> pd.DataFrame:
     for rec in records:
         df = pd.read_parquet(jobs_dir / rec["job"] / f"{table}.parquet")
         ident = pd.DataFrame({k: [v] * len(df) for k, v in run_columns(rec).items()})
+        df = df.drop(columns=[c for c in ident.columns if c in df.columns])
         frames.append(pd.concat([ident, df.reset_index(drop=True)], axis=1))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)
 
@@ -107,10 +115,28 @@ def aggregate(root: Path, names: list[str], meta: dict, tables: list[str]) -> Re
     report, records = scan(root / "jobs", names)
     frames = {t: _gather(root / "jobs", records, t) for t in tables}
     frames["runs"] = runs_table(records, frames.get("model"))
+    digests = "".join(sorted(r["config_hash"] for r in records))
+    keys = {k for r in records for k in r["params"]}
+    provenance = {
+        "generation": uuid.uuid4().hex[:12],
+        "experiment": meta.get("experiment"),
+        "overrides": meta.get("overrides"),
+        "sweeper_params": meta.get("sweeper_params"),
+        "config_digest": hashlib.sha256(digests.encode()).hexdigest()[:16],
+        "seeds": sorted({int(r["seed"]) for r in records}),
+        "scenarios": sorted({r["scenario"] for r in records}),
+        "columns": {k: column_name(k) for k in sorted(keys)},
+        "package": "regcomp-sim",
+        "version": sim.__version__,
+        "git_revision": git_revision(),
+    }
     for name, df in frames.items():
-        atomic_write(root / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+        write_parquet(df, root / f"{name}.parquet", {"table": name, **provenance})
     sweep = {
         **meta,
+        "generation": provenance["generation"],
+        "config_digest": provenance["config_digest"],
+        "columns": provenance["columns"],
         "tables": [*tables, "runs"],
         "runs": len(names),
         "finished": len(report.done),
@@ -121,5 +147,6 @@ def aggregate(root: Path, names: list[str], meta: dict, tables: list[str]) -> Re
         "git_revision": git_revision(),
         "aggregated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    # last: until it is replaced, the tables' generation differs from its own and readers refuse
     atomic_write(root / "sweep.json", lambda p: p.write_text(json.dumps(sweep, indent=1)))
     return report

@@ -18,7 +18,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-DONE, ERROR = "done.json", "error.txt"
+from sim.outputs import DONE, ERROR  # the same markers as a single run's
+
 SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 
 
@@ -124,7 +125,7 @@ def run_one(
     that the launcher's other jobs still run and land; the experiment runner reports it by name.
     """
     from sim.model import RegulatoryCompetition
-    from sim.runner import atomic_write, write_tables
+    from sim.runner import atomic_write, provenance, write_tables
 
     if finished(outdir, digest):
         return "skipped"
@@ -135,7 +136,8 @@ def run_one(
         if invalid is not None:
             raise invalid
         model = RegulatoryCompetition(config=cfg, scenario=label).run()
-        write_tables(model, outdir, cfg.experiment.tables)
+        meta = {"experiment": cfg.experiment.name, **provenance(model, overrides, digest)}
+        write_tables(model, outdir, cfg.experiment.tables, meta)
     except Exception as exc:  # any failure of this run: record it, let the others land
         detail = "".join(traceback.format_exception(exc))
         text = f"{type(exc).__name__}: {exc}\n\n{detail}"

@@ -4,13 +4,16 @@ The sweep itself is ``python -m sim -m experiment=<name> ...`` in a child proces
 the sweep and hands the jobs to the launcher (joblib on the local cores by default, submitit for
 Slurm, Ray), and each job writes into its own folder. This process only watches those folders
 for finished jobs (the progress bar) and aggregates them when the launcher returns.
+
+One runner at a time per sweep folder (a lock the kernel drops with its process); the child ends
+with the runner, whatever stops it (:mod:`experiments.lifecycle`). The progress bar appears once
+the launcher has started a job, and each launch keeps its own ``launch-<n>.log``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,8 +24,20 @@ from tqdm import tqdm
 
 from experiments.aggregate import Report, aggregate
 from experiments.jobs import DONE, ERROR
+from experiments.lifecycle import (
+    RUNNER_PID,
+    Interrupted,
+    check_launcher,
+    lock_sweep,
+    next_log,
+    raise_on_signals,
+    restore_signals,
+    stop_group,
+)
 from experiments.spec import Experiment
+from sim.outputs import Unwritable, ensure_writable, remove_stale_tmp
 from sim.sweep import PRECHECKED, precheck_sweep
+from sim.validate import ConfigError
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
 # account, time) is added on the command line: hydra.launcher.partition=cpu
@@ -78,6 +93,17 @@ def _advance(bar: tqdm, done: int) -> None:
         bar.update(done - bar.n)
 
 
+def _started(jobs_dir: Path, jobs: list[str], since: float) -> bool:
+    """Whether the launcher has started a job of this launch (Hydra wrote its ``.hydra/``)."""
+    for job in jobs:
+        try:
+            if (jobs_dir / job / ".hydra" / "overrides.yaml").stat().st_mtime >= since:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def launch(
     exp: Experiment,
     quick: bool = False,
@@ -89,48 +115,75 @@ def launch(
     """Run the sweep of ``exp`` (only the jobs not already finished do any work), then aggregate.
 
     Raises:
-        ConfigError: a swept value or override is wrong; nothing was created.
-        SweepError: the sweep process failed (e.g. a launcher not installed); its last error.
+        ConfigError: a swept value, an override or the launcher is wrong, the folder cannot be
+            written or another runner holds it; nothing was started.
+        SweepError: the sweep process failed; its last error.
+        Interrupted: Ctrl-C, SIGTERM or SIGHUP; the sweep's processes are ended, finished runs kept.
     """
-    root = exp.sweep_root(quick)
+    check_launcher(launcher)
+    root = exp.sweep_root(quick, extra)
     names = exp.runs(quick, extra)
     precheck_sweep(exp.overrides(quick, extra), exp.config_dirs)  # one line, before any output
+    try:
+        ensure_writable(root, "results")
+    except Unwritable as exc:
+        raise ConfigError(str(exc)) from exc
+    lock = lock_sweep(root)
+    old = raise_on_signals()
+    try:
+        remove_stale_tmp(root)  # a killed runner's (its workers are gone: we hold the lock)
+        return _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock.fd)
+    except Interrupted as exc:
+        done = sum((root / "jobs" / n / DONE).is_file() for n in names)
+        raise Interrupted(f"{exc}: {done} of {len(names)} runs finished and kept") from None
+    finally:
+        restore_signals(old)
+        lock.release()
+
+
+def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -> Report:
     jobs_dir = root / "jobs"
+    job_ids = list(dict.fromkeys(n.rsplit("/", 1)[0] for n in names))
     already = sum((jobs_dir / n / DONE).is_file() for n in names)
     cmd = [sys.executable, "-m", "sim", "-m", *(f"--config-dir={d}" for d in exp.config_dirs)]
     cmd += exp.overrides(quick, extra)
     cmd += launcher_overrides(launcher, root, jobs)
-    root.mkdir(parents=True, exist_ok=True)
-    log_path = root / "launch.log"
+    log_path = next_log(root)
     env = {**os.environ, **SERIAL_ENV, "RAY_AUTH_MODE": "disabled", "HYDRA_FULL_ERROR": "1"}
     env[PRECHECKED] = "1"
+    env[RUNNER_PID] = str(os.getpid())
     t0 = time.time() - 1  # file times have a coarser resolution than the clock
     label = f"{exp.name}{' (quick)' if quick else ''}"
-    with (
-        log_path.open("w") as log,
-        tqdm(
-            total=len(names),
-            initial=already,
-            desc=label,
-            unit="run",
-            disable=not progress,
-            mininterval=0.5 if sys.stderr.isatty() else 15,
-        ) as bar,
-    ):
+    bar = None
+    with log_path.open("w") as log:
         log.write(" ".join(cmd) + "\n\n")
         log.flush()
+        # its own session: a terminal's Ctrl-C reaches the runner only, which ends the group;
+        # the lock's descriptor too: the folder stays locked until the child is gone
         proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            pass_fds=(lock_fd,),
         )
         try:
             while proc.poll() is None:
                 time.sleep(0.5)
+                if bar is None and _started(jobs_dir, job_ids, t0):
+                    bar = _bar(len(names), already, label, progress)
+                if bar is not None:
+                    _advance(bar, already + _count(jobs_dir, names, t0))
+            if proc.returncode == 0:  # the launcher ran (perhaps faster than one poll)
+                bar = bar or _bar(len(names), already, label, progress)
                 _advance(bar, already + _count(jobs_dir, names, t0))
-        except KeyboardInterrupt:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait()
+        except BaseException:
+            stop_group(proc)
             raise
-        _advance(bar, already + _count(jobs_dir, names, t0))
+        finally:
+            if bar is not None:
+                bar.close()
     if proc.returncode:
         raise SweepError(_last_error(log_path), proc.returncode, log_path)
     meta = {
@@ -139,11 +192,23 @@ def launch(
         "title": exp.title,
         "quick": quick,
         "launcher": launcher,
-        "sweeper_params": exp.params,
+        "sweeper_params": exp.grid(quick, extra),
+        "experiment_params": exp.params,
         "overrides": exp.overrides(quick, extra),
     }
     tables = _tables(jobs_dir, names)
     return aggregate(root, names, meta, tables)
+
+
+def _bar(total: int, initial: int, label: str, progress: bool) -> tqdm:
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc=label,
+        unit="run",
+        disable=not progress,
+        mininterval=0.5 if sys.stderr.isatty() else 15,
+    )
 
 
 def _tables(jobs_dir: Path, names: list[str]) -> list[str]:

@@ -1,5 +1,9 @@
 """What an experiment is: its YAML file in ``configs/experiment/``, the jobs it expands to (full or
-quick), and the folders its sweep and figures go to."""
+quick), the grid that actually runs, and the folders its sweep and figures go to.
+
+A sweep with the user's own overrides goes to a folder of its own, named for them
+(``results/sweeps/<name>+<digest>/``), and only ``python -m experiments reproduce`` writes the
+committed figures in ``results/figures/``."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from omegaconf import OmegaConf
 from experiments.jobs import job_id, replicates, run_folder
 from sim.compose import CONFIG_DIR
 from sim.config import ExperimentConfig
-from sim.sweep import expand, experiment_file
+from sim.outputs import short_digest
+from sim.sweep import expand, experiment_file, is_hydra
 from sim.validate import ConfigError
 
 # E1-E6 of MODEL.md §8, in the order `reproduce` runs them.
@@ -94,13 +99,32 @@ class Experiment:
             out += [f"{job_id(job)}/{run_folder(r)}" for r in replicates(block, n)]
         return out
 
-    def sweep_root(self, quick: bool) -> Path:
-        """``results/sweeps/<name>/`` (``<name>_quick`` for the quick version)."""
-        return RESULTS / "sweeps" / (f"{self.name}_quick" if quick else self.name)
+    def grid(self, quick: bool, extra: tuple[str, ...] = ()) -> dict[str, str]:
+        """The swept values that actually run: the file's ``params``, replaced by the quick
+        version's and then by the command line's for the same key, plus any key the command line
+        sweeps itself (``a=1,2``)."""
+        grid = dict(self.params)
+        for o in self.overrides(quick, extra)[1:]:
+            key, _, value = o.partition("=")
+            if is_hydra(o) or key.startswith("experiment."):
+                continue
+            if key in grid or "," in value or value.startswith(("range(", "choice(", "glob(")):
+                grid[key] = value
+        return grid
 
-    def figure_dir(self, quick: bool) -> Path:
-        """``results/figures/`` (committed), or ``results/figures/quick/`` (not committed)."""
-        return RESULTS / "figures" / ("quick" if quick else "")
+    def sweep_root(self, quick: bool, extra: tuple[str, ...] = ()) -> Path:
+        """``results/sweeps/<name>/`` (``<name>_quick`` for the quick version), with
+        ``+<digest of the overrides>`` when the command line changes the runs."""
+        name = f"{self.name}_quick" if quick else self.name
+        own = sorted(o for o in extra if not is_hydra(o))
+        return RESULTS / "sweeps" / (f"{name}+{short_digest(chr(10).join(own))}" if own else name)
+
+    def figure_dir(self, quick: bool, extra: tuple[str, ...] = (), committed: bool = False) -> Path:
+        """Where the figure goes: for ``reproduce`` (``committed``) ``results/figures/`` (or
+        ``results/figures/quick/``, not committed); else the sweep folder's ``figure/``."""
+        if committed:
+            return RESULTS / "figures" / ("quick" if quick else "")
+        return self.sweep_root(quick, extra) / "figure"
 
 
 def _plain(node) -> dict:

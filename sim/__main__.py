@@ -112,8 +112,7 @@ def precheck(argv: list[str]) -> None:
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def app(cfg: DictConfig) -> float:
     """The Hydra task: validate, run, write, print. Returns the final US capability share."""
-    from sim.model import RegulatoryCompetition
-    from sim.runner import run_and_write, summary_table
+    from sim.runner import summary_table
 
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
@@ -128,17 +127,40 @@ def app(cfg: DictConfig) -> float:
     except ConfigError as exc:
         shutil.rmtree(outdir, ignore_errors=True)  # nothing but Hydra's own files is there yet
         _fail(str(exc))
-    model = RegulatoryCompetition(config=cfg, scenario=label)
-    summary = run_and_write(model, outdir, figure=cfg.output.figure)
+    summary = _run_in_folder(cfg, label, outdir, list(hc.overrides.task))
     if not cfg.output.quiet:
         print(summary_table(summary, extra=tuple(cfg.output.highlight)))
         print(f"\noutputs: {outdir}")
     return summary["final"]["capability_share_us"]
 
 
+def _run_in_folder(cfg: DictConfig, label: str, outdir: Path, overrides: list[str]) -> dict:
+    """Run into ``outdir`` (complete with ``done.json``, or ``error.txt`` and exit 1)."""
+    from sim.model import RegulatoryCompetition
+    from sim.runner import RunFailed, run_in_folder
+
+    try:
+        build = lambda: RegulatoryCompetition(config=cfg, scenario=label)  # noqa: E731
+        return run_in_folder(build, outdir, cfg.output.figure, overrides)
+    except RunFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _watch_runner() -> None:
+    """In a sweep started by ``python -m experiments run``: end this process group (the
+    launcher's workers) as soon as the runner is gone, whatever killed it."""
+    runner = os.environ.get("SIM_RUNNER_PID")  # experiments.lifecycle.RUNNER_PID
+    if runner:
+        from experiments.lifecycle import watch_parent
+
+        watch_parent(int(runner))
+
+
 def main() -> None:
     """Entry point: pre-check the command line, then hand it to Hydra."""
     precheck(sys.argv[1:])
+    _watch_runner()
     app()
 
 

@@ -2,31 +2,41 @@
 
 All file I/O of a single run lives here (the model itself never touches files). Every file is
 written to a temporary name in the same folder and renamed into place, so a reader never sees a
-half-written result.
+half-written result; ``done.json`` is written last, so a folder without it is not a finished run
+(a failed one holds ``error.txt`` instead). Every table carries its provenance (seed, scenario,
+overrides, config digest, version, git revision) in its Parquet metadata and ``seed`` and
+``scenario`` columns.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
-import os
 import platform
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from omegaconf import OmegaConf
 
 import sim
 from sim.config import MAIN_STATES, POLES
 from sim.model import RegulatoryCompetition
+from sim.outputs import DONE, ERROR, atomic_write, write_parquet
+
+__all__ = ["atomic_write", "git_revision", "run_and_write", "summary_table", "write_tables"]
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def git_revision() -> str | None:
     """The source tree's git revision, with ``-dirty`` when it has uncommitted changes outside
     ``results/``."""
@@ -52,14 +62,23 @@ def git_revision() -> str | None:
     return f"{rev}-dirty" if dirty else rev
 
 
-def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then rename the finished file to ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def config_digest(cfg) -> str:
+    """A short digest of a run's resolved config: runs with the same digest are the same run."""
+    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def provenance(model: RegulatoryCompetition, overrides: Iterable[str], digest: str) -> dict:
+    """What each table of a run carries in its Parquet metadata."""
+    return {
+        "seed": model.seed,
+        "scenario": model.scenario,
+        "overrides": list(overrides),
+        "config_digest": digest,
+        "package": "regcomp-sim",
+        "version": sim.__version__,
+        "git_revision": git_revision(),
+    }
 
 
 def first_year_shares(states: pd.DataFrame) -> dict[str, float | None]:
@@ -118,26 +137,85 @@ def summarise(model: RegulatoryCompetition, wall: float) -> dict[str, Any]:
 
 
 def write_tables(
-    model: RegulatoryCompetition, outdir: Path, tables: Iterable[str]
+    model: RegulatoryCompetition,
+    outdir: Path,
+    tables: Iterable[str],
+    meta: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Write ``<table>.parquet`` for each of ``tables`` (names of ``sim.config.TABLES``) into
-    ``outdir``; returns the frames."""
+    ``outdir``, each starting with ``seed`` and ``scenario`` columns and holding ``meta`` (by
+    default :func:`provenance` without overrides) in its metadata; returns the frames."""
     outdir.mkdir(parents=True, exist_ok=True)
-    frames = {t: getattr(model, f"{t}_frame")() for t in tables}
-    for name, df in frames.items():
-        atomic_write(outdir / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+    meta = meta or provenance(model, (), config_digest(model.cfg))
+    frames = {}
+    for name in tables:
+        df = getattr(model, f"{name}_frame")()
+        df.insert(0, "scenario", model.scenario)
+        df.insert(0, "seed", model.seed)
+        write_parquet(df, outdir / f"{name}.parquet", {"table": name, **meta})
+        frames[name] = df
     return frames
 
 
-def run_and_write(model: RegulatoryCompetition, outdir: Path, figure: bool = True) -> dict:
+# What a single run writes, besides Hydra's .hydra/ and the marker.
+RUN_FILES = (
+    "model.parquet",
+    "states.parquet",
+    "localities.parquet",
+    "summary.json",
+    "overview.png",
+)
+
+
+class RunFailed(RuntimeError):
+    """A run raised; its traceback is in the folder's ``error.txt``."""
+
+
+def run_in_folder(
+    model_factory, outdir: Path, figure: bool = True, overrides: Iterable[str] = ()
+) -> dict:
+    """Build a model with ``model_factory()``, run it and write its files into ``outdir``, then
+    ``done.json`` last. On any failure the run's files are removed and ``error.txt`` holds the
+    traceback, so the folder is either complete or marked failed.
+
+    Raises:
+        RunFailed: one line naming the error and the file with its traceback.
+    """
+    try:
+        summary = run_and_write(model_factory(), outdir, figure, overrides)
+    except Exception as exc:  # any failure of the run: mark the folder, one line for the user
+        for name in RUN_FILES:
+            if (outdir / name).is_file():
+                (outdir / name).unlink()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        text = f"{type(exc).__name__}: {exc}\n\n" + "".join(traceback.format_exception(exc))
+        atomic_write(outdir / ERROR, lambda p: p.write_text(text))
+        raise RunFailed(
+            f"the run failed: {type(exc).__name__}: {first} (traceback in {outdir / ERROR})"
+        ) from exc
+    record = {"files": [n for n in RUN_FILES if (outdir / n).is_file()], **summary["provenance"]}
+    atomic_write(outdir / DONE, lambda p: p.write_text(json.dumps(record, indent=1)))
+    return summary
+
+
+def run_and_write(
+    model: RegulatoryCompetition,
+    outdir: Path,
+    figure: bool = True,
+    overrides: Iterable[str] = (),
+) -> dict:
     """Run the model to its horizon and write model.parquet, states.parquet,
     localities.parquet, summary.json and overview.png into ``outdir``. Returns the summary."""
     t0 = time.perf_counter()
     model.run()
     wall = time.perf_counter() - t0
-    frames = write_tables(model, outdir, ("model", "states", "localities"))
+    meta = provenance(model, overrides, config_digest(model.cfg))
+    frames = write_tables(model, outdir, ("model", "states", "localities"), meta)
     frame, states, localities = frames["model"], frames["states"], frames["localities"]
     summary = summarise(model, wall)
+    summary["provenance"].update(
+        {k: meta[k] for k in ("seed", "scenario", "overrides", "config_digest")}
+    )
     if figure:
         from sim.overview import draw_overview
 

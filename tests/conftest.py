@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,3 +48,42 @@ def run_sim():
         )
 
     return run
+
+
+# -- experiments: a tiny sweep in a user config folder -----------------------------------------
+
+TINY = """\
+# @package _global_
+# A tiny experiment for the tests: two scenarios, three replicates, four quarters.
+experiment:
+  {name: tiny, master_seed: 7, per_job: 3, tables: [model, states], quick: {blocks: 1, per_job: 2}}
+seed: ${replicate_seed:${experiment.master_seed},${experiment.replicate}}
+steps: 4
+hydra:
+  sweeper:
+    params:
+      scenario: baseline,china_single_track
+      experiment.block: range(0,1)
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A working folder with a user config folder holding the tiny experiment."""
+    (tmp_path / "my_configs" / "experiment").mkdir(parents=True)
+    (tmp_path / "my_configs" / "experiment" / "tiny.yaml").write_text(TINY)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def cli(run_sim):
+    """Run ``python -m experiments *args`` in ``cwd``."""
+    return lambda args, cwd, timeout=600: run_sim(args, cwd, timeout=timeout, module="experiments")
+
+
+def run_tiny(cli, cwd: Path, *args: str):
+    return cli(["run", "tiny", "--config-dir", "my_configs", "--no-figure", *args], cwd)
+
+
+def without_wall_time(df: pd.DataFrame) -> pd.DataFrame:
+    return df.drop(columns=[c for c in df.columns if "wall_time" in c])

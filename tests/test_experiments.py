@@ -4,11 +4,13 @@ failure or a kill, launchers giving the same data, and the quick reproduction en
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY, run_tiny, without_wall_time
 
 from experiments.figures.common import mean_ci
 from experiments.jobs import job_id
@@ -18,45 +20,9 @@ from sim.config.experiment import replicate_seed
 from sim.sweep import expand, representatives
 from sim.validate import ConfigError
 
-TINY = """\
-# @package _global_
-# A tiny experiment for the tests: two scenarios, three replicates, four quarters.
-experiment:
-  {name: tiny, master_seed: 7, per_job: 3, tables: [model, states], quick: {blocks: 1, per_job: 2}}
-seed: ${replicate_seed:${experiment.master_seed},${experiment.replicate}}
-steps: 4
-hydra:
-  sweeper:
-    params:
-      scenario: baseline,china_single_track
-      experiment.block: range(0,1)
-"""
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    """A working folder with a user config folder holding the tiny experiment."""
-    (tmp_path / "my_configs" / "experiment").mkdir(parents=True)
-    (tmp_path / "my_configs" / "experiment" / "tiny.yaml").write_text(TINY)
-    return tmp_path
-
-
-@pytest.fixture(scope="session")
-def cli(run_sim):
-    """Run ``python -m experiments *args`` in ``cwd``."""
-    return lambda args, cwd, timeout=600: run_sim(args, cwd, timeout=timeout, module="experiments")
-
-
-def run_tiny(cli, cwd: Path, *args: str):
-    return cli(["run", "tiny", "--config-dir", "my_configs", "--no-figure", *args], cwd)
-
 
 def run_name(done: Path) -> str:
     return f"{done.parent.parent.name}/{done.parent.name}"
-
-
-def without_wall_time(df: pd.DataFrame) -> pd.DataFrame:
-    return df.drop(columns=[c for c in df.columns if "wall_time" in c])
 
 
 # -- seeds and sweeps ------------------------------------------------------------------------
@@ -246,6 +212,10 @@ def test_every_launcher_gives_the_same_dataset(cli, tmp_path, launcher):
 def test_quick_reproduction_end_to_end(cli, tmp_path):
     res = cli(["reproduce", "--quick"], tmp_path, timeout=1200)
     assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
+    assert not re.search(r"\bnan\b", res.stdout), res.stdout  # "(interval n/a: 1 seed)"
+    firsts = ("final members,", "final GDP share,", "instruments codified per run:")
+    counts = [ln for ln in res.stdout.splitlines() if ln.strip().startswith(firsts)]
+    assert counts and not [ln for ln in counts if "[-" in ln], counts  # no count below 0
     figures = tmp_path / "results" / "figures" / "quick"
     for name in EXPERIMENTS:
         assert (figures / f"{name}.png").stat().st_size > 10_000, name

@@ -81,7 +81,9 @@ def test_the_readme_tutorial_runs_as_written(tmp_path):
             assert run_folders(tmp_path) == before, "a mistake must not leave a run folder"
 
     runs = run_folders(tmp_path)
-    assert [r.name.split("_", 2)[-1] for r in runs] == ["my_counter", "my_counter", "brazil"]
+    # <date>_<time>_<scenario>_<digest of the overrides>
+    scenarios = [r.name.split("_", 2)[-1].rsplit("_", 1)[0] for r in runs]
+    assert scenarios == ["my_counter", "my_counter", "brazil"]
     counter = pd.read_parquet(runs[0] / "model.parquet")
     assert counter.waico_members.iloc[-1] >= 1  # WAICO exists in the copied scenario
     brazil = runs[-1]

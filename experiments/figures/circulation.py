@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, mean_ci
+from experiments.figures.common import Sweep, band, ci_text, mean_ci
 
 WINDOW = 16  # quarters shown either side of codification
 LATER = 8  # the headline's "quarters after codification"
@@ -41,7 +41,7 @@ def paths(sweep: Sweep) -> pd.DataFrame:
 def _codified_panel(ax, sweep: Sweep) -> pd.DataFrame:
     """Panel A: instruments China's centre has codified so far, over time."""
     st = sweep.table("states")
-    stats = mean_ci(st[st.state == "china"], ["step"], "codified_instruments")
+    stats = mean_ci(st[st.state == "china"], ["step"], "codified_instruments", floor=0)
     band(ax, stats, "step", "China")
     ax.set(xlabel="quarters simulated from 2025Q1", ylabel="codified instruments (count)")
     ax.set_title("A  codification by the centre", loc="left")
@@ -60,7 +60,7 @@ def _path_panel(ax, p: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["x", "mean", "n", "lo", "hi", "panel", "group"])
     rows = []
     for group, frame in p.groupby("origin"):
-        stats = mean_ci(frame, ["k"], "share")
+        stats = mean_ci(frame, ["k"], "share", floor=0)
         n = frame.groupby(["run", "instrument"]).ngroups
         band(ax, stats, "k", f"{group} ({n})")
         rows.append(stats.rename(columns={"k": "x"}).assign(panel="B", group=group))
@@ -78,7 +78,7 @@ def _share_at(p: pd.DataFrame, k: int) -> str:
     parts = []
     for name, frame in [("all", at), *at.groupby("origin")]:
         s = mean_ci(frame.assign(g=0), ["g"], "share").iloc[0]
-        parts.append(f"{name} {s['mean']:.2f} [{s.lo:.2f}, {s.hi:.2f}] (n={int(s.n)})")
+        parts.append(f"{name} {ci_text(s['mean'], s.lo, s.hi, '.2f', floor=0)} (n={int(s.n)})")
     return "; ".join(parts)
 
 
@@ -90,7 +90,7 @@ def _headline(sweep: Sweep, p: pd.DataFrame) -> dict[str, str]:
     runs = p.drop_duplicates(["run", "instrument"])
     local = int((runs.origin == GROUPS[True]).sum())
     return {
-        "instruments codified per run": f"{s['mean']:.3g} [{s.lo:.3g}, {s.hi:.3g}]",
+        "instruments codified per run": ci_text(s["mean"], s.lo, s.hi, floor=0),
         "codified instruments invented by a locality": (
             f"{local} of {len(runs)} ({100 * local / len(runs):.0f}%)" if len(runs) else "none"
         ),

@@ -2,7 +2,9 @@
 across seeds, and writing the PNG, the data behind it and a manifest.
 
 A figure script never runs the model: it reads ``results/sweeps/<experiment>/`` and returns the
-figure, the plotted numbers as a tidy table, and a few headline numbers for the terminal.
+figure, the plotted numbers as a tidy table, and a few headline numbers for the terminal. The
+tables are read only when they belong to the aggregation ``sweep.json`` describes (the same
+generation id in each file's metadata).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import pandas as pd
 from scipy import stats as _stats
 
 import sim
-from sim.runner import atomic_write, git_revision
+from sim.outputs import atomic_write, parquet_meta
+from sim.runner import git_revision
 
 LEVEL = 0.95  # confidence level of every band and interval
 
@@ -39,24 +42,67 @@ class Sweep:
         path = root / "sweep.json"
         if not path.is_file():
             raise FileNotFoundError(
-                f"{root}: no aggregated sweep; run `python -m experiments run {root.name}` first"
+                f"{root}: no aggregated sweep; run `python -m experiments run "
+                f"{root.name.split('+')[0].removesuffix('_quick')}` first"
             )
-        return cls(root, json.loads(path.read_text()))
+        sweep = cls(root, json.loads(path.read_text()))
+        for name in sweep.meta.get("tables", []):
+            sweep._check(root / f"{name}.parquet")
+        return sweep
+
+    def _check(self, path: Path) -> None:
+        """Refuse a table that another aggregation than ``sweep.json``'s wrote."""
+        try:
+            generation = parquet_meta(path).get("generation")
+        except OSError:
+            generation = None
+        if generation is None or generation != self.meta.get("generation"):
+            raise SweepMismatch(
+                f"{path}: does not belong with {self.root / 'sweep.json'} (an interrupted "
+                "aggregation, or one older than generation ids); run the sweep again to "
+                "aggregate it anew"
+            )
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
-            self._tables[name] = pd.read_parquet(self.root / f"{name}.parquet")
+            path = self.root / f"{name}.parquet"
+            df = pd.read_parquet(path)
+            self._check(path)  # after reading: the file read is the file checked, or newer
+            self._tables[name] = df
         return self._tables[name]
 
 
-def mean_ci(df: pd.DataFrame, by: list[str], value: str, level: float = LEVEL) -> pd.DataFrame:
+class SweepMismatch(RuntimeError):
+    """The aggregated tables of a sweep come from different aggregations."""
+
+
+def ci_text(
+    mean: float, lo: float, hi: float, spec: str = ".3g", floor: float | None = None
+) -> str:
+    """``mean [lo, hi]``; ``mean (n/a: 1 seed)`` where no interval can be computed; the lower
+    bound clipped at ``floor`` (0 for a count or a share, which cannot be negative)."""
+    sign = "+" if spec.startswith("+") else ""
+    if np.isnan(lo) or np.isnan(hi):
+        return f"{mean:{spec}} (interval n/a: 1 seed)"
+    if floor is not None:
+        lo = max(lo, floor)
+    body = spec.lstrip("+")
+    return f"{mean:{sign}{body}} [{lo:{body}}, {hi:{body}}]"
+
+
+def mean_ci(
+    df: pd.DataFrame, by: list[str], value: str, level: float = LEVEL, floor: float | None = None
+) -> pd.DataFrame:
     """Mean of ``value`` over runs in each group of ``by``, with a Student-t confidence interval
-    (``lo``, ``hi``) and the number of runs ``n``. One run gives an interval of NaN."""
+    (``lo``, ``hi``, the lower bound clipped at ``floor`` for a quantity that cannot go below it)
+    and the number of runs ``n``. One run gives an interval of NaN."""
     g = df.groupby(by, sort=True)[value]
     out = g.agg(mean="mean", sd="std", n="count").reset_index()
     half = _stats.t.ppf(0.5 + level / 2, np.maximum(out.n - 1, 1)) * out.sd / np.sqrt(out.n)
     half = half.where(out.n > 1)
     out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
+    if floor is not None:
+        out["lo"] = out["lo"].clip(lower=floor)
     return out.drop(columns="sd")
 
 
@@ -98,6 +144,8 @@ def save(fig, data: pd.DataFrame, name: str, sweep: Sweep, out_dir: Path, headli
         "experiment_config": f"configs/experiment/{config}" if config else None,
         "sweeper_params": sweep.meta.get("sweeper_params"),
         "overrides": sweep.meta.get("overrides"),
+        "columns": sweep.meta.get("columns"),
+        "sweep_generation": sweep.meta.get("generation"),
         "runs": sweep.meta.get("finished"),
         "failed": sweep.meta.get("failed"),
         "missing": sweep.meta.get("missing"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
 
 WORLDS = {
     "baseline": ("baseline", "black"),
@@ -29,7 +29,6 @@ STANCES = {
     "F": ("facilitation F", "tab:green"),
     "alignment_us": ("US alignment (share)", "tab:blue"),
 }
-FMT = "{:+.3f} [{:.3f}, {:.3f}]"
 
 
 def paths(ax, model: pd.DataFrame) -> list[pd.DataFrame]:
@@ -96,16 +95,14 @@ def headline(runs: pd.DataFrame, b: list[dict], c: list[dict]) -> dict[str, str]
     """Final fragmentation per world, the biggest single lever, the package's pull on Asia."""
     stats = mean_ci(runs, ["scenario"], "final_fragmentation").set_index("scenario")
     out = {
-        f"final fragmentation, {name}": "{:.3f} [{:.3f}, {:.3f}]".format(
-            *stats.loc[s, ["mean", "lo", "hi"]]
-        )
+        f"final fragmentation, {name}": ci_text(*stats.loc[s, ["mean", "lo", "hi"]], ".3f", 0)
         for s, (name, _) in WORLDS.items()
         if s in stats.index
     }
     single = [r for r in b if r["scenario"] in LEVERS]
     for r in single:
-        out[f"final fragmentation, {r['label']} minus baseline"] = FMT.format(
-            r["mean"], r["lo"], r["hi"]
+        out[f"final fragmentation, {r['label']} minus baseline"] = ci_text(
+            r["mean"], r["lo"], r["hi"], "+.3f"
         )
     if single:
         top = max(single, key=lambda r: abs(r["mean"]))
@@ -113,7 +110,7 @@ def headline(runs: pd.DataFrame, b: list[dict], c: list[dict]) -> dict[str, str]
     for col in ("R", "F"):
         out[f"export package minus baseline, Asian {col} in the final quarter"] = (
             ", ".join(
-                f"{r['state']} " + FMT.format(r["mean"], r["lo"], r["hi"])
+                f"{r['state']} " + ci_text(r["mean"], r["lo"], r["hi"], "+.3f")
                 for r in c
                 if r["variable"] == col
             )

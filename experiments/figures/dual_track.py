@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, diff_ci, mean_ci
+from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci
 
 NAMES = {"baseline": "dual track (baseline)", "china_single_track": "single track"}
 
@@ -40,8 +40,8 @@ def draw(sweep: Sweep):
     last = cn[cn.step == cn.step.max()].set_index(["scenario", "replicate"]).sort_index()
     dual, single = last.loc["baseline"], last.loc["china_single_track"]
     headline = {
-        f"{k}, dual minus single track, last quarter": "{:+.3g} [{:.3g}, {:.3g}]".format(
-            *diff_ci(dual[c], single.loc[dual.index, c])
+        f"{k}, dual minus single track, last quarter": ci_text(
+            *diff_ci(dual[c], single.loc[dual.index, c]), "+.3g"
         )
         for k, c in (("capability growth (pct points)", "growth_pct"), ("R", "R"), ("F", "F"))
     }

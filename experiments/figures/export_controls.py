@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
 
 SCENARIOS = {
     "export_controls_relaxed": ("relaxed", "tab:green"),
@@ -48,9 +48,7 @@ def final_effects(last: pd.DataFrame) -> dict[str, str]:
         base = last.loc["baseline", col]
         for scen in ("export_controls_tight", "export_controls_relaxed"):
             d = diff_ci(last.loc[scen, col], base.loc[last.loc[scen].index])
-            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = "{:+.3g} [{:.3g}, {:.3g}]".format(
-                *d
-            )
+            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = ci_text(*d, "+.3g")
     return out
 
 
@@ -68,7 +66,7 @@ def substitution(last: pd.DataFrame) -> str:
     induced = (domestic * (tight.chips - base.chips) / tight.chips).mean() / lost
     verdict = "yes" if lo > 0 else "no, the reverse" if hi < 0 else "not detectable"
     return (
-        f"{verdict}: tight minus baseline chips {d:+.3g} [{lo:.3g}, {hi:.3g}]; domestic chips "
+        f"{verdict}: tight minus baseline chips {ci_text(d, lo, hi, '+.3g')}; domestic chips "
         f"make up {made_up:.0%} of the lost imported compute, {induced:.0%} from chips induced "
         "by the controls"
     )

@@ -6,14 +6,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.figures.common import Sweep, diff_ci, mean_ci
+from experiments.figures.common import Sweep, ci_text, diff_ci, mean_ci
 
-C = "local.competition"
+C = "local_competition"  # the swept key local.competition as a column
 PANELS = {
     "growth_pct": "China's capability growth over the run (%)",
     "waste_bn": "cumulative wasted local spending (USD bn)",
     "waste_share_pct": "wasted share of local spending (%)",
 }
+
+FLOOR = {"growth_pct": None, "waste_bn": 0.0, "waste_share_pct": 0.0}  # waste cannot be < 0
 
 
 def per_run(sweep: Sweep) -> pd.DataFrame:
@@ -69,13 +71,13 @@ def _headline(runs: pd.DataFrame, stats: dict[str, pd.DataFrame]) -> dict[str, s
     for col in PANELS:
         s = stats[col].set_index(C)
         out[PANELS[col]] = ", ".join(
-            f"c={c:g}: {s.loc[c, 'mean']:.3g} [{s.loc[c, 'lo']:.3g}, {s.loc[c, 'hi']:.3g}]"
+            f"c={c:g}: {ci_text(*s.loc[c, ['mean', 'lo', 'hi']], floor=FLOOR[col])}"
             for c in dict.fromkeys(levels)
         )
     lo, hi = float(runs[C].min()), float(runs[C].max())
     dg, dw = _paired(runs, "growth_pct", hi, lo), _paired(runs, "waste_bn", hi, lo)
     for name, d in (("capability growth (pct points)", dg), ("waste (USD bn)", dw)):
-        out[f"{name}, c={hi:g} minus c={lo:g}"] = "{:+.3g} [{:.3g}, {:.3g}]".format(*d)
+        out[f"{name}, c={hi:g} minus c={lo:g}"] = ci_text(*d, "+.3g")
     gain, cost = dg[1] > 0, dw[1] > 0  # lower bounds of the paired intervals above zero
     out["trade-off"] = (
         f"yes, c={hi:g} raises both capability and waste over c={lo:g}"
@@ -97,7 +99,7 @@ def draw(sweep: Sweep):
         level and variable) and the headline numbers as strings.
     """
     runs = per_run(sweep)
-    stats = {col: mean_ci(runs, [C], col) for col in PANELS}
+    stats = {col: mean_ci(runs, [C], col, floor=FLOOR[col]) for col in PANELS}
     fig, axes = plt.subplots(2, 2, figsize=(11, 8))
     for ax, (col, ylabel) in zip(axes.flat[:3], PANELS.items(), strict=True):
         _errorbars(ax, stats[col], C)

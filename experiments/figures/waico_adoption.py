@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
 from sim.config.institutions import WaicoConfig
 
 HQS = {
@@ -19,8 +19,9 @@ HQS = {
     "waico_singapore": "Singapore",
 }
 PAIRS = [(b, a) for a, b in combinations(HQS, 2)]  # (hq, reference) pairs
-WD, UP = "waico.weight_distrust", "waico.us_pressure"
-DEFAULT = {f"waico.{f.name}": f.default for f in fields(WaicoConfig)}
+# the swept keys waico.weight_distrust and waico.us_pressure as columns
+WD, UP = "waico_weight_distrust", "waico_us_pressure"
+DEFAULT = {f"waico_{f.name}": f.default for f in fields(WaicoConfig)}
 VARS = {
     "waico_members": ("members", "WAICO members, incl. China (states)"),
     "waico_gdp_share": ("GDP share", "members' share of world GDP"),
@@ -50,7 +51,7 @@ def curves(ax, model: pd.DataFrame, col: str) -> list[pd.DataFrame]:
     for scen, name in HQS.items():
         frame = model[model.scenario == scen].assign(t=quarter_time)
         if not frame.empty:
-            stats = mean_ci(frame, ["t"], col)
+            stats = mean_ci(frame, ["t"], col, floor=0)  # members, GDP share
             band(ax, stats, "t", name)
             rows.append(stats.assign(scenario=scen, variable=col, panel="time path"))
     ax.set(xlabel="year", ylabel=VARS[col][1])
@@ -88,7 +89,7 @@ def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
 
 def grid_maps(fig, axes, runs: pd.DataFrame, cell: tuple) -> list[pd.DataFrame]:
     """Row 1: final members per hq; row 2: paired hq differences (* = 95% CI excludes 0)."""
-    levels = mean_ci(runs, ["scenario", WD, UP], FINAL)
+    levels = mean_ci(runs, ["scenario", WD, UP], FINAL, floor=0)
     diffs = [paired(runs, a, b) for a, b in PAIRS]
     top = levels["mean"].max()
     lim = max([abs(d["mean"]).max() for d in diffs if not d.empty] + [0.5])
@@ -112,10 +113,10 @@ def cell_headline(runs: pd.DataFrame, wd: float, up: float) -> dict[str, str]:
     for col, (short, _) in VARS.items():
         m = mean_ci(cell, ["scenario"], f"final_{col}").set_index("scenario")
         for scen, name in HQS.items():
-            out[f"final {short}, {name}"] = "{:.2f} [{:.2f}, {:.2f}]".format(*m.loc[scen, CI])
+            out[f"final {short}, {name}"] = ci_text(*m.loc[scen, CI], ".2f", floor=0)
         for a, b in PAIRS[:2]:
             d = paired(cell, a, b, f"final_{col}").iloc[0][CI]
-            out[f"{HQS[a]} minus {HQS[b]}, final {short}"] = "{:+.2f} [{:.2f}, {:.2f}]".format(*d)
+            out[f"{HQS[a]} minus {HQS[b]}, final {short}"] = ci_text(*d, "+.2f")
     return out
 
 

@@ -8,6 +8,7 @@ the launcher or the order in which jobs ran.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +35,17 @@ def sweep_dir(name: str, stamp: str) -> str:
     return f"results/sweeps/{name}/jobs" if name else f"results/sweeps/{stamp}"
 
 
+def short_digest(text: Any = "") -> str:
+    """Eight hex digits of the SHA-256 of ``text``: the overrides in a run folder's name."""
+    return hashlib.sha256(str(text or "").encode()).hexdigest()[:8]
+
+
 def register_resolvers() -> None:
-    """Make ``${replicate_seed:...}`` and ``${sweep_dir:...}`` available to configs."""
+    """Make ``${replicate_seed:...}``, ``${sweep_dir:...}`` and ``${short_digest:...}``
+    available to configs."""
     OmegaConf.register_new_resolver("replicate_seed", replicate_seed, replace=True)
     OmegaConf.register_new_resolver("sweep_dir", sweep_dir, replace=True)
+    OmegaConf.register_new_resolver("short_digest", short_digest, replace=True)
 
 
 @dataclass
