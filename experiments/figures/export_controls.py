@@ -1,5 +1,7 @@
 """E6: export controls (MODEL.md §8, question 6): what do US export controls do to China's compute
-access and its domestic chip capability over time?"""
+access and its domestic chip capability over time? Each regime is run with the efficiency channel
+(firms shift R&D to algorithmic efficiency when compute is cut; ODD 7.14) on and off, so the
+figure shows both readings: solid lines with it, dashed without."""
 
 from __future__ import annotations
 
@@ -21,17 +23,24 @@ PANELS = {
     "chip_investment": "domestic chip investment (USD bn / quarter)",
     "capability": "China's capability K (model units, sum over firms)",
     "capability_share": "China's capability share (of all 15 states)",
+    "efficiency": "China's algorithmic efficiency (1 = 2025)",
+    "frontier_gap": "US-China frontier gap\n1 - frontier China / frontier US",
 }
+# panels where the run without the efficiency channel is drawn too (dashed)
+BOTH = ("effective_access", "capability", "capability_share", "efficiency", "frontier_gap")
 
 
 def china(sweep: Sweep) -> pd.DataFrame:
     """China's rows of the states table with calendar time and capability share."""
     model, st = sweep.table("model"), sweep.table("states")
-    cols = ["run", "step", "year", "quarter", "capability_share_china"]
+    cols = ["run", "step", "year", "quarter", "capability_share_china", "frontier_gap_us_china"]
     cn = st[st.state == "china"].merge(model[cols], on=["run", "step"])
+    on = cn["firms_efficiency"].astype(bool) if "firms_efficiency" in cn else True
     return cn.assign(
         t=quarter_time(cn),
+        efficiency_on=on,
         capability_share=cn.capability_share_china,
+        frontier_gap=cn.frontier_gap_us_china,
         # chip investment is first computed in step 1; step 0 holds its initial 0
         chip_investment=cn.chip_investment.where(cn.step > 0, np.nan),
     )
@@ -85,19 +94,37 @@ def draw(sweep: Sweep):
         relaxed-minus-baseline differences (paired by seed) and whether chips substitute.
     """
     cn = china(sweep)
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7.5), layout="constrained")
+    fig, axes = plt.subplots(2, 4, figsize=(18, 7.5), layout="constrained")
     rows = []
     for ax, (col, ylabel) in zip(axes.flat, PANELS.items(), strict=True):
         for scen, (name, colour) in SCENARIOS.items():
-            frame = cn[(cn.scenario == scen) & cn[col].notna()]
-            if not frame.empty:
+            for on in (True, False) if col in BOTH else (True,):
+                frame = cn[(cn.scenario == scen) & (cn.efficiency_on == on) & cn[col].notna()]
+                if frame.empty:
+                    continue
                 stats = mean_ci(frame, ["t"], col)
-                band(ax, stats, "t", name, color=colour)
-                rows.append(stats.assign(scenario=scen, variable=col))
+                label = name if on else f"{name}, no efficiency channel"
+                band(ax, stats, "t", label, color=colour, linestyle="-" if on else "--")
+                rows.append(stats.assign(scenario=scen, efficiency=on, variable=col))
         ax.set(xlabel="year", ylabel=ylabel)
     axes[0, 0].legend(frameon=False, title="US export controls")
-    fig.suptitle("E6  China under US export controls (mean, 95% CI over seeds)")
-    last = cn[cn.step == cn.step.max()].set_index(["scenario", "replicate"]).sort_index()
+    axes[1, 2].legend(frameon=False, fontsize="small")
+    fig.suptitle(
+        "E6  China under US export controls (mean, 95% CI over seeds; dashed: without the "
+        "efficiency channel, whose strength is assumed)"
+    )
+    final = cn[cn.step == cn.step.max()]
+    last = final[final.efficiency_on].set_index(["scenario", "replicate"]).sort_index()
     headline = final_effects(last)
     headline["domestic chips substitute for denied imports"] = substitution(last)
+    off = final[~final.efficiency_on].set_index(["scenario", "replicate"]).sort_index()
+    if not off.empty:
+        for col in ("capability_share", "frontier_gap"):
+            d = diff_ci(
+                off.loc["export_controls_tight", col],
+                off.loc["baseline", col].loc[off.loc["export_controls_tight"].index],
+            )
+            headline[f"{col}, tight minus baseline, without the efficiency channel"] = ci_text(
+                *d, "+.3g"
+            )
     return fig, pd.concat(rows, ignore_index=True), headline

@@ -46,7 +46,7 @@ class State(mesa.Agent):
         # share of R&D spent winning it (update_efficiency).
         self.efficiency = 1.0
         self.efficiency_effort = 0.0
-        self.access0 = self.effective_access
+        self.access_peak = self.effective_access  # the most compute its firms have had
         self.productivity = 1.0  # the state's inferred productivity term (docs/ODD.md 5.1)
         align = np.array([float(cfg.alignment[p]) for p in POLES])
         self.alignment = align / align.sum() if align.sum() > 0 else np.full(3, 1 / 3)
@@ -159,13 +159,15 @@ class State(mesa.Agent):
         self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
 
     def update_efficiency(self) -> None:
-        """Firms facing less compute than at the start shift R&D towards algorithmic efficiency:
-        the target makes up ``efficiency_recovery`` of the fall in effective compute (in logs),
-        approached at ``efficiency_speed``; what is learnt is kept if access recovers."""
+        """Firms facing less compute than they have had shift R&D towards algorithmic
+        efficiency: the target makes up ``efficiency_recovery`` of the fall from the peak of
+        effective compute (in logs), approached at ``efficiency_speed``; what is learnt is kept
+        if access recovers."""
         fp = self.model.firm_params
+        self.access_peak = max(self.access_peak, self.effective_access)
         if not fp.efficiency:
             return
-        target = (max(self.effective_access, 1e-9) / self.access0) ** -fp.efficiency_recovery
+        target = (max(self.effective_access, 1e-9) / self.access_peak) ** -fp.efficiency_recovery
         gap = max(0.0, target - self.efficiency)
         self.efficiency_effort = fp.efficiency_effort * gap / target
         self.efficiency += fp.efficiency_speed * gap
