@@ -17,6 +17,8 @@ their split), ``measures.py`` (what the model says), ``compare.py`` (bands and m
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from sim.calibrate import targets as tg
@@ -28,17 +30,22 @@ from sim.compose import compose_config
 FM_SHARE = {t.region: t.value for t in tg.in_sample() if t.quantity == "foundation_model_share"}
 
 
-def in_sample_table(seeds: int = 10, scenario: str = "baseline", record=None) -> pd.DataFrame:
-    """The in-sample targets against the initial world of ``scenario``, seeds 0..seeds-1."""
+def in_sample_table(
+    seeds: int = 10, scenario: str = "baseline", record=None, **overrides: Any
+) -> pd.DataFrame:
+    """The in-sample targets against the initial world of ``scenario``, seeds 0..seeds-1;
+    ``overrides`` are dotted config keys (``**{"states.china.capability_scale": 3.0}``)."""
     targets = tg.in_sample() if record is None else tg.in_sample(record)
-    cfg = compose_config(scenario, {})
+    cfg = compose_config(scenario, overrides)
     return compare(targets, initial_worlds(cfg, range(int(seeds)), targets))
 
 
-def held_out_table(seeds: int = 10, scenario: str = "baseline", record=None) -> pd.DataFrame:
+def held_out_table(
+    seeds: int = 10, scenario: str = "baseline", record=None, **overrides: Any
+) -> pd.DataFrame:
     """The held-out targets against the simulated quarters of ``scenario``, seeds 0..seeds-1."""
     targets = tg.held_out() if record is None else tg.held_out(record)
-    cfg = compose_config(scenario, {})
+    cfg = compose_config(scenario, overrides)
     return compare(targets, simulated_years(cfg, range(int(seeds)), targets))
 
 

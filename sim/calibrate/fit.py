@@ -73,6 +73,9 @@ class Problem:
             raise ValueError("the fit takes in-sample targets only")
         self.value = np.array([t.value for t in self.targets])
         self.sigma = np.array([max(t.se, FLOOR * abs(t.value)) for t in self.targets])
+        # One writable copy, updated in place: a deep copy per evaluation costs more than a model.
+        self._work = copy.deepcopy(self.cfg)
+        OmegaConf.set_readonly(self._work, False)
 
     def start(self) -> dict[str, float]:
         """The parameters' values in the composed world."""
@@ -80,7 +83,9 @@ class Problem:
 
     def moments(self, values: Mapping[str, float]) -> np.ndarray:
         """The model's mean of each target over the seeds."""
-        runs = initial_worlds(with_values(self.cfg, values), range(self.seeds), self.targets)
+        for key in self.parameters:
+            OmegaConf.update(self._work, key, float(values[key]), merge=False)
+        runs = initial_worlds(self._work, range(self.seeds), self.targets)
         return runs.mean().to_numpy(float)
 
     def residuals(self, values: Mapping[str, float]) -> np.ndarray:

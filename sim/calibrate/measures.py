@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.metrics import STATE_REPORTERS
 from sim.model import RegulatoryCompetition
 from sim.validate import parse_quarter
 
@@ -101,10 +102,10 @@ class InitialWorld:
         self._growth = {k: growth_rates(model.cfg, g) for k, g in GROWTH_OF.items()}
 
     def _column(self, column: str, fallback: str) -> np.ndarray:
-        states = self.model.states_frame()
-        if column in states:
-            return states[states.step == 0][column].to_numpy(float)
-        return np.array([float(getattr(s, fallback)) for s in self.model.states])
+        """A states.parquet column at step 0, read from the agents (the frame is slow)."""
+        reporter = STATE_REPORTERS.get(column, fallback)
+        read = reporter if callable(reporter) else lambda s: getattr(s, reporter)
+        return np.array([float(read(s)) for s in self.model.states])
 
     def _back(self, name: str, year: int) -> np.ndarray:
         if year > self.year:
