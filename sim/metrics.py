@@ -66,6 +66,23 @@ def fragmentation(model: RegulatoryCompetition) -> float:
     return float(2.0 * np.sqrt((w @ (x - mean) ** 2).mean()))
 
 
+def frontier_gap_us_china(model: RegulatoryCompetition) -> float:
+    """Relative gap between the US and Chinese frontiers, 1 - frontier_china / frontier_us
+    (negative when China leads): the quantity compared with benchmark gaps."""
+    us, china = model.state("us").frontier, model.state("china").frontier
+    return float(1.0 - china / us) if us > 0 else float("nan")
+
+
+def world_ai_market(model: RegulatoryCompetition) -> float:
+    """The world's AI market this quarter (USD bn/yr, annual rate)."""
+    return float(sum(s.ai_market for s in model.states))
+
+
+def world_investment(model: RegulatoryCompetition) -> float:
+    """The world's private AI investment this quarter (USD bn/yr, annual rate)."""
+    return float(sum(s.ai_investment for s in model.states))
+
+
 def incidents(model: RegulatoryCompetition) -> int:
     """Incidents caused by all firms in the quarter."""
     return int(sum(s.incidents for s in model.states))
@@ -202,6 +219,9 @@ MODEL_REPORTERS = {
         for p in POLES
     },
     "fragmentation": fragmentation,
+    "frontier_gap_us_china": frontier_gap_us_china,
+    "world_ai_market": world_ai_market,
+    "world_investment": world_investment,
     "incidents": incidents,
     "foundation_models": foundation_models,
     "open_model_share": open_model_share,
@@ -227,6 +247,11 @@ STATE_REPORTERS = {
     "F": "F",
     "E": "E",
     "capability": "capability",
+    "frontier": "frontier",
+    "ai_market": "ai_market",
+    "investment": "ai_investment",
+    "efficiency": "efficiency",
+    "productivity": "productivity",
     "firms": "firms",
     "foundation_models": "releases",
     "foundation_models_total": "foundation_models",

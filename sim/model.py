@@ -37,6 +37,7 @@ from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.compose import compose_config, scenario_label
 from sim.config import POLES
+from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.validate import parse_quarter
@@ -97,6 +98,7 @@ class RegulatoryCompetition(mesa.Model):
             np.random.default_rng, (init_seq, firm_seq, institution_seq)
         )
         self.start = parse_quarter(cfg.start, "start")
+        self.economy = Economy(cfg.economy, cfg.states)
 
         self.states = [State(self, name, i, st) for i, (name, st) in enumerate(cfg.states.items())]
         self.state_names = [s.name for s in self.states]
@@ -124,6 +126,7 @@ class RegulatoryCompetition(mesa.Model):
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
         )
         self._populate(init_rng)
+        self.initial_capability = max(sum(s.capability for s in self.states), 1e-12)
         self._settle()
         self.institutions = build_institutions(self)
 
@@ -197,16 +200,24 @@ class RegulatoryCompetition(mesa.Model):
         pop = self.firms
         pop.add(self, home, k, np.full(len(home), p.entry_capital), self.open_share)
         j = self.jurisdictions()
-        ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
-        for _ in range(3):  # let market choices settle before the first quarter
-            pop.revenue_fj = market_revenue(pop, ktheta, j)
-            choose_markets(pop, j, rng, review_prob=1.0)
-        pop.revenue_fj = market_revenue(pop, ktheta, j)
-        pop.revenue = pop.revenue_fj.sum(axis=1)
-        pop.compliance, _ = compliance_costs(pop, j)
-        net = p.margin * pop.revenue + pop.inflow(ktheta, j) - p.fixed_cost - pop.compliance
-        steady = np.maximum(net / max(p.rd_share, 1e-9), p.entry_capital)
+        net = self._settle_markets(rng, j)
+        if self.cfg.economy.stationary_start:
+            # A firm that cannot cover its costs on the growth path would have exited before
+            # the start: it is not part of a world at rest.
+            growth = self.money_rate[pop.home]
+            gone = np.flatnonzero(pop.alive & (net < p.min_capital * (p.rd_share + growth)))
+            if len(gone) and len(gone) < pop.n:
+                pop.remove(gone)
+                net = self._settle_markets(rng, j)
+        # Capital on its balanced-growth path: K(1 + g) = K(1 - rd_share) + net (the old start
+        # floored it at a seed round, which put the smallest firms off their path).
+        growth = self.money_rate[pop.home]
+        steady = net / np.maximum(p.rd_share + growth, 1e-9)
+        if not self.cfg.economy.stationary_start:
+            steady = np.maximum(steady, p.entry_capital)
         pop.capital = np.where(pop.alive, steady, 0.0)
+        if self.cfg.economy.stationary_start:
+            self._infer_efficiency(j)
         zero = np.zeros(len(pop.alive), np.int64)
         none, nowhere = np.zeros(self.S, np.int64), np.zeros(self.layout.L, np.int64)
         self._record(
@@ -217,12 +228,61 @@ class RegulatoryCompetition(mesa.Model):
             }
         )
 
+    def _settle_markets(self, rng: np.random.Generator, j: Jurisdictions) -> np.ndarray:
+        """Let market choices settle with full information (at most 20 rounds; the draws of the
+        first three are always made), then return each firm's net income this quarter and set
+        the growth rate of the money reaching each state's firms (``money_rate``)."""
+        pop, p = self.firms, self.firm_params
+        ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
+        # Reviewing every firm at once can cycle; a quarter's share of reviews converges.
+        quiet = 0
+        for _ in range(60):
+            before = pop.serve.copy()
+            pop.revenue_fj = market_revenue(pop, ktheta, j)
+            choose_markets(pop, j, rng, review_prob=0.25)
+            quiet = quiet + 1 if np.array_equal(before, pop.serve) else 0
+            if quiet >= 8:
+                break
+        self.settling_rounds = _ + 1
+        pop.revenue_fj = market_revenue(pop, ktheta, j)
+        pop.revenue = pop.revenue_fj.sum(axis=1)
+        pop.compliance, _ = compliance_costs(pop, j)
+        inflow = pop.inflow(ktheta, j)
+        a, h = pop.alive, pop.home
+        earned = np.bincount(h[a], (p.margin * pop.revenue)[a], self.S)
+        invested = np.bincount(h[a], inflow[a], self.S)
+        self.money_rate = self.economy.money_rate(earned / np.maximum(earned + invested, 1e-12))
+        return p.margin * pop.revenue + inflow - p.fixed_cost - pop.compliance
+
+    def _infer_efficiency(self, j: Jurisdictions) -> None:
+        """Give every initial firm the efficiency that puts it on the balanced-growth path,
+        gain = (g_k + obsolescence) * k, so the initial world is the model's own steady state
+        (docs/ODD.md 5.1). Its log splits into a state term (the mean over the state's firms)
+        and the firm's own; entrants draw their own term with the state's spread."""
+        pop, p = self.firms, self.firm_params
+        a = pop.alive
+        pop.rd = p.rd_share * pop.capital
+        gain = np.where(a, pop.capability_gain(j), 0.0)
+        g_k = self.economy.capability_rate(self.money_rate, p.rd_elasticity)
+        ok = a & (gain > 0)
+        z = np.ones(len(a))
+        z[ok] = (g_k[pop.home[ok]] + p.obsolescence) * pop.k[ok] / gain[ok]
+        logz, home = np.log(z[ok]), pop.home[ok]
+        n = np.maximum(np.bincount(home, minlength=self.S), 1)
+        mean = np.bincount(home, logz, self.S) / n
+        var = np.bincount(home, (logz - mean[home]) ** 2, self.S) / n
+        pop.z = np.where(a, z, 0.0)
+        pop.state_efficiency = np.exp(mean)
+        pop.efficiency_sigma = np.sqrt(var)
+        for s in self.states:
+            s.productivity = float(pop.state_efficiency[s.index])
+
     def _settle(self) -> None:
         """Read the initial stances as the states' answer to the initial pressures, so that the
         baseline moves only when pressures change. A year of expected incidents seeds the
         incident memory."""
         per_market = self.firms.by_market(self.firms.incident_rates())
-        capability = np.array([s.capability for s in self.states])
+        capability = self._tp_basis()
         stringency = np.array([s.stringency for s in self.states])
         for s in self.states:
             s.incident_history.extend([float(per_market[s.index])] * 4)
@@ -242,27 +302,43 @@ class RegulatoryCompetition(mesa.Model):
 
     def jurisdictions(self) -> Jurisdictions:
         """Arrays over states that the firms' vectorised update reads."""
-        p = self.firm_params
+        p, q = self.firm_params, max(self.steps - 1, 0)
         change = self._conditions() - self._initial_conditions
         attract = np.exp(
             p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
         )
         arr = lambda attr: np.array([getattr(s, attr) for s in self.states])  # noqa: E731
         money = self.world_scale
+        # Public AI funding grows with the state's AI market, private investment at its own rate.
+        subsidy = p.subsidy_rate * arr("F") * arr("gdp") * 1000 * self.economy.market(q)
         return Jurisdictions(
             R=arr("R"),
             F=arr("F"),
             E=arr("E"),
             market=arr("ai_market") * money,
-            investment=(arr("ai_investment") + p.subsidy_rate * arr("F") * arr("gdp") * 1000)
-            * attract
-            * money,
+            investment=(arr("ai_investment") + subsidy) * attract * money,
             access=arr("effective_access"),
             talent=arr("talent"),
             ban=self.ban,
             market_access=self.market_access,
             attract=attract,
+            efficiency=arr("efficiency"),
+            diverted=arr("efficiency_effort"),
+            compute=self.economy.compute(q),
+            money=self.economy.money(q),
         )
+
+    def _grow(self, quarter: int) -> None:
+        """Markets and private investment of every state at this quarter (the economy grows)."""
+        market, invest = self.economy.market(quarter), self.economy.investment(quarter)
+        for s in self.states:
+            s.ai_market = s.ai_market0 * market[s.index]
+            s.ai_investment = s.ai_investment0 * invest[s.index]
+
+    def _tp_basis(self) -> np.ndarray:
+        """What technological pressure compares: frontiers (default) or industry sizes."""
+        attr = "frontier" if self.policy.tp_basis == "frontier" else "capability"
+        return np.array([getattr(s, attr) for s in self.states])
 
     def calendar(self, steps_done: int) -> tuple[int, int]:
         """(year, quarter) that has ended after ``steps_done`` steps; step 0 is the quarter
@@ -278,22 +354,28 @@ class RegulatoryCompetition(mesa.Model):
         quarter = self.steps - 1
         for name in events.apply_due(self, quarter):
             self.event_log.append((quarter, name))
+        self._grow(quarter)
 
-        capability = np.array([s.capability for s in self.states])
+        capability = self._tp_basis()
         stringency = np.array([s.stringency for s in self.states])
         pol = self.policy
         pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
             s.update_chips()
+            s.update_efficiency()
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
-            s.update_stance(pull)
+            if pol.respond:
+                s.update_stance(pull)
         for centre in self.centres:
             centre.step_localities(quarter)
         for centre in self.centres:
             centre.review(quarter)
         self._refresh_layout()
 
-        self._record(self.firms.step(self, self.jurisdictions()))
+        pop = self.firms
+        pop.kbar = sum(s.capability for s in self.states) / self.initial_capability
+        pop.usage = self.economy.money(quarter)
+        self._record(pop.step(self, self.jurisdictions()))
         step_institutions(self)
         self.datacollector.collect(self)
         if self.steps >= self.cfg.steps:
@@ -307,6 +389,7 @@ class RegulatoryCompetition(mesa.Model):
         for s in self.states:
             i = s.index
             s.capability = float(tallies["capability"][i])
+            s.frontier = float(tallies["frontier"][i])
             s.firms = int(tallies["firms"][i])
             s.releases = int(tallies["releases"][i])
             s.foundation_models += s.releases

@@ -30,6 +30,10 @@ class Jurisdictions:
     ban: np.ndarray  # ban[j, h]: share of market j closed to firms from h
     market_access: np.ndarray  # [j, h]: weight multiplier of h's firms in market j (default 1)
     attract: np.ndarray  # entry attractiveness multiplier
+    efficiency: np.ndarray  # algorithmic efficiency won under compute constraints (1 at start)
+    diverted: np.ndarray  # share of R&D spent on efficiency research instead of scaling
+    compute: float = 1.0  # compute a dollar buys, relative to the start
+    money: float = 1.0  # the world's money index: firm-level USD constants scale with it
 
     @property
     def stringency(self) -> np.ndarray:
@@ -79,7 +83,7 @@ class Firm(mesa.Agent):
         return [self.model.state_names[j] for j in np.flatnonzero(self._pop.serve[self.slot])]
 
 
-_FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "compliance", "rd")
+_FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "compliance", "rd", "z")
 
 
 class FirmPopulation:
@@ -105,6 +109,16 @@ class FirmPopulation:
         self.releases = np.zeros(capacity, np.int64)
         self.incidents = np.zeros(capacity, np.int64)
         self.agents: list[Firm | None] = [None] * capacity
+        # Firm efficiency z = A_s * u_f: the state's productivity term and the firm's own, both
+        # inferred at the start so that every initial firm is on the balanced-growth path
+        # (RegulatoryCompetition._populate); entrants draw u around their state's term.
+        self.state_efficiency = np.ones(n_states)
+        self.efficiency_sigma = np.zeros(n_states)
+        # Set by the model each quarter: world capability relative to the start (releases count
+        # relative standing) and the world's AI market relative to the start (usage).
+        self.kbar = 1.0
+        self.usage = 1.0
+        self.money = 1.0
 
     # -- population bookkeeping -------------------------------------------------------------
 
@@ -149,6 +163,8 @@ class FirmPopulation:
         self.divisible[slots] = rng.random(n) < p.divisible_share
         self.safety_pref[slots] = np.clip(rng.normal(p.safety_pref_mean, p.safety_pref_sd, n), 0, 1)
         self.safety[slots] = self.safety_pref[slots]
+        own = rng.lognormal(0.0, 1.0, n) ** self.efficiency_sigma[home]
+        self.z[slots] = self.state_efficiency[home] * own
         self.serve[slots] = False
         self.serve[slots, home] = True
         self.revenue_fj[slots] = 0.0
@@ -176,6 +192,7 @@ class FirmPopulation:
         """Advance every firm one quarter; returns per-state tallies for the model."""
         p, rng, a = self.p, self.rng, self.alive
         home = self.home
+        self.money = j.money
         self.serve &= (j.ban.T < 1.0)[home]  # a full ban shuts the market at once, for everyone
         ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
 
@@ -188,19 +205,9 @@ class FirmPopulation:
         inflow = self.inflow(ktheta, j)
         self.rd = p.rd_share * self.capital
         self.capital += (
-            p.margin * self.revenue + inflow - self.compliance - self.rd - p.fixed_cost * a
+            p.margin * self.revenue + inflow - self.compliance - self.rd - p.fixed_cost * j.money * a
         )
-
-        # Capability: effective R&D is R&D spending times the compute the firm can actually buy.
-        effective = self.rd * j.access[home]
-        gain = (
-            p.productivity
-            * effective**p.rd_elasticity
-            * (j.talent[home] * self.talent) ** p.talent_elasticity
-            * (1.0 + p.facilitation_boost * j.F[home])
-            * self.layout.productivity[self.loc]
-        )
-        self.k = np.where(a, self.k * (1.0 - p.obsolescence) + gain, 0.0)
+        self.k = np.where(a, self.k * (1.0 - p.obsolescence) + self.capability_gain(j), 0.0)
 
         # Safety effort follows the strictest standard the firm applies (the Brussels effect):
         # a non-divisible firm applies its strictest market's standard everywhere.
@@ -210,10 +217,7 @@ class FirmPopulation:
         target = np.maximum(self.safety_pref, standard)
         self.safety += p.safety_adjust * (target - self.safety)
 
-        # Releases and incidents are Poisson counts; pre-launch review delays releases.
-        scale = np.where(a, self.k, 0.0)
-        rate_fm = p.fm_rate * scale**p.fm_elasticity * (1 - p.review_drag * j.stringency[home])
-        fm = rng.poisson(rate_fm)
+        fm = rng.poisson(self.release_rates(j))
         inc = rng.poisson(self.incident_rates())
         self.releases += fm
         self.incidents += inc
@@ -229,6 +233,43 @@ class FirmPopulation:
         tallies["entries"] = self._enter(model, j)
         return {**tallies, **self.stocks()}
 
+    def capability_gain(self, j: Jurisdictions) -> np.ndarray:
+        """Capability produced this quarter: effective R&D (spending not diverted to efficiency
+        research, times the compute it buys: access, efficiency, price-performance) to the power
+        beta, times talent, facilitation, the locality's productivity and the firm's efficiency."""
+        p, home = self.p, self.home
+        scaling = self.rd * (1.0 - j.diverted[home])
+        effective = scaling * j.access[home] * j.efficiency[home] * j.compute
+        return (
+            p.productivity
+            * self.z
+            * effective**p.rd_elasticity
+            * (j.talent[home] * self.talent) ** p.talent_elasticity
+            * (1.0 + p.facilitation_boost * j.F[home])
+            * self.layout.productivity[self.loc]
+        )
+
+    def release_rates(self, j: Jurisdictions) -> np.ndarray:
+        """Expected foundation-model releases this quarter: a firm's standing against the
+        world's capability (notable models are judged against the state of the art), with
+        pre-launch review delaying releases."""
+        p = self.p
+        standing = np.where(self.alive, self.k, 0.0) / self.kbar
+        return (
+            p.fm_rate * standing**p.fm_elasticity * (1 - p.review_drag * j.stringency[self.home])
+        )
+
+    def frontier(self) -> np.ndarray:
+        """Each state's frontier: the mean capability of its ``firms.frontier_k`` best firms."""
+        a, S = self.alive, self.S
+        h, k = self.home[a], self.k[a]
+        order = np.lexsort((-k, h))  # by state, then best first
+        hs, ks = h[order], k[order]
+        rank = np.arange(len(hs)) - np.searchsorted(hs, np.arange(S))[hs]
+        top = rank < self.p.frontier_k
+        counts = np.bincount(hs[top], minlength=S)
+        return np.bincount(hs[top], ks[top], S) / np.maximum(counts, 1)
+
     def inflow(self, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
         """Investors and subsidies back capability within each state's pool (USD bn/quarter)."""
         a, home = self.alive, self.home
@@ -236,12 +277,15 @@ class FirmPopulation:
         return np.where(a, j.investment[home] / 4 * ktheta / np.maximum(pool[home], 1e-12), 0.0)
 
     def incident_rates(self) -> np.ndarray:
-        """Expected incidents per quarter: capability raises exposure, safety effort lowers it,
-        open weights raise it (misuse of released weights)."""
+        """Expected incidents per quarter: capability (against the world's) and the use of AI
+        (the world's market) raise exposure, safety effort lowers it, open weights raise it
+        (misuse of released weights)."""
         p = self.p
         return (
             p.incident_rate
             * np.where(self.alive, self.k, 0.0)
+            / self.kbar
+            * self.usage
             * (1 - self.safety)
             * (1 + p.open_incident_risk * self.open)
         )
@@ -275,12 +319,13 @@ class FirmPopulation:
             "capability": np.bincount(h[a], self.k[a], S),
             "firms": np.bincount(h[a], minlength=S),
             "safety": np.bincount(h[a], self.safety[a], S),
+            "frontier": self.frontier(),
             "local_capability": np.bincount(self.loc[placed], self.k[placed], L),
             "local_firms": np.bincount(self.loc[placed], minlength=L),
         }
 
     def _exit(self) -> np.ndarray:
-        out = np.flatnonzero(self.alive & (self.capital < self.p.min_capital))
+        out = np.flatnonzero(self.alive & (self.capital < self.p.min_capital * self.money))
         counts = np.bincount(self.home[out], minlength=self.S)
         self.remove(out)
         return counts
@@ -299,6 +344,6 @@ class FirmPopulation:
             ]
         )
         k = p.entry_capability * medians[home] * rng.lognormal(0.0, p.entry_sigma, len(home))
-        capital = p.entry_capital * (1.0 + j.F[home])
+        capital = p.entry_capital * j.money * (1.0 + j.F[home])
         self.add(model, home, k, capital, model.open_share)
         return counts

@@ -33,7 +33,7 @@ def market_revenue(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) ->
 
 def _cost_per_unit(pop: FirmPopulation, revenue_fj: np.ndarray) -> np.ndarray:
     """Compliance cost per market at stringency 1 (USD bn / quarter)."""
-    return pop.p.compliance_fixed + pop.p.compliance_variable * revenue_fj
+    return pop.p.compliance_fixed * pop.money + pop.p.compliance_variable * revenue_fj
 
 
 def compliance_costs(pop: FirmPopulation, j: Jurisdictions) -> tuple[np.ndarray, np.ndarray]:
@@ -91,11 +91,12 @@ def choose_markets(
     value = p.margin * rev_if - own - spill
 
     # Enter only if the payback period's value covers the entry cost; leave when value is < 0.
-    enter = ~serve & (p.market_payback * value > p.market_entry_cost)
+    entry = p.market_entry_cost * pop.money
+    enter = ~serve & (p.market_payback * value > entry)
     stay = serve & (value >= 0.0)
     new = enter | stay
     new &= (j.ban.T < 1.0)[home]
     new[np.arange(len(review)), home] = True
     pop.serve[review] = new
-    entry_cost[review] = (new & ~serve).sum(axis=1) * p.market_entry_cost
+    entry_cost[review] = (new & ~serve).sum(axis=1) * entry
     return entry_cost

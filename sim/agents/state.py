@@ -34,17 +34,25 @@ class State(mesa.Agent):
         self.R, self.F, self.E = float(cfg.R), float(cfg.F), float(cfg.E)
         self.anchor = {"R": self.R, "F": self.F, "E": self.E}
         self.gdp = float(cfg.gdp)
-        self.ai_market = float(cfg.ai_market)
-        self.ai_investment = float(cfg.ai_investment)
+        # Annual rates at the start (2024 values); the model grows them every quarter.
+        self.ai_market0 = self.ai_market = float(cfg.ai_market)
+        self.ai_investment0 = self.ai_investment = float(cfg.ai_investment)
         self.compute_access = float(cfg.compute_access)
         self.access_target = self.compute_access
         self.chips = float(cfg.chips)
         self.chip_investment = 0.0
         self.talent = float(cfg.talent)
+        # Algorithmic efficiency won under compute constraints, relative to the start, and the
+        # share of R&D spent winning it (update_efficiency).
+        self.efficiency = 1.0
+        self.efficiency_effort = 0.0
+        self.access0 = self.effective_access
+        self.productivity = 1.0  # the state's inferred productivity term (docs/ODD.md 5.1)
         align = np.array([float(cfg.alignment[p]) for p in POLES])
         self.alignment = align / align.sum() if align.sum() > 0 else np.full(3, 1 / 3)
         # Outcomes written by the model after the firms' step.
         self.capability = 0.0
+        self.frontier = 0.0
         self.firms = 0
         self.foundation_models = 0
         self.releases = 0
@@ -147,6 +155,19 @@ class State(mesa.Agent):
             * (1.0 + pol.chip_investment_gap * denied)
         )
         self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
+
+
+    def update_efficiency(self) -> None:
+        """Firms facing less compute than at the start shift R&D towards algorithmic efficiency:
+        the target makes up ``efficiency_recovery`` of the fall in effective compute (in logs),
+        approached at ``efficiency_speed``; what is learnt is kept if access recovers."""
+        fp = self.model.firm_params
+        if not fp.efficiency:
+            return
+        target = (max(self.effective_access, 1e-9) / self.access0) ** -fp.efficiency_recovery
+        gap = max(0.0, target - self.efficiency)
+        self.efficiency_effort = fp.efficiency_effort * gap / target
+        self.efficiency += fp.efficiency_speed * gap
 
 
 def peer_pull(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 
 from sim.config.base import GOVERNANCE, MAIN_STATES, MODES, POLES, has_default, param
+from sim.config.economy import EconomyParams
 from sim.config.events import (
     EventsConfig,
     ExportControl,
@@ -41,6 +42,7 @@ __all__ = [
     "AccordConfig",
     "Alignment",
     "CentralParams",
+    "EconomyParams",
     "EventsConfig",
     "ExperimentConfig",
     "ExportControl",
@@ -93,6 +95,7 @@ class SimConfig:
     steps: int = param(40, "quarters to simulate", "quarters", 1, 4000, "MODEL.md §3")
     start: str = param("2025Q1", "first simulated quarter", "YYYYQn", source="MODEL.md §3")
     states: dict[str, StateConfig] = field(default_factory=dict)
+    economy: EconomyParams = field(default_factory=EconomyParams)
     firms: FirmParams = field(default_factory=FirmParams)
     policy: PolicyParams = field(default_factory=PolicyParams)
     localities: dict[str, LocalityConfig] = field(default_factory=dict)

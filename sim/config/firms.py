@@ -80,6 +80,51 @@ class FirmParams:
         "facilitative regulation includes subsidies and funds (Ma 2024); at China's F=0.7 this is "
         "about USD 6.5 bn a year, the order of its 60 bn yuan national AI industry fund (Jan 2025)",
     )
+    frontier_k: int = param(
+        3,
+        "number of a state's best firms whose mean capability is its frontier",
+        "count",
+        1,
+        100,
+        "a state's frontier is its few leading labs (OpenAI, Google, Anthropic; DeepSeek, "
+        "Alibaba, Moonshot), not its best single firm, which one lucky draw decides",
+    )
+    efficiency: bool = param(
+        True,
+        "compute-constrained firms shift R&D towards algorithmic efficiency (false: export "
+        "controls can only lower capability)",
+        "flag",
+        source="MODEL.md §9; DeepSeek-V3 (Dec 2024) was trained with about 2.8 M H800 GPU "
+        "hours, against 30.8 M H100 hours for Llama 3.1 405B",
+    )
+    efficiency_recovery: float = param(
+        0.5,
+        "share of a fall in effective compute (in logs) that efficiency research makes up in "
+        "the long run",
+        "share",
+        0,
+        1,
+        "assumed, to be swept: DeepSeek's roughly tenfold saving is an upper bound reached "
+        "by the best lab, not a whole industry's response",
+    )
+    efficiency_speed: float = param(
+        0.1,
+        "share of the gap to the efficiency target closed each quarter",
+        "share/quarter",
+        0,
+        1,
+        "assumed: a new training method takes about two years to spread through an industry "
+        "(DeepSeek's MLA and MoE work of 2024 after the 2022-23 controls)",
+    )
+    efficiency_effort: float = param(
+        0.2,
+        "share of R&D diverted from scaling to efficiency research while far from the target",
+        "share",
+        0,
+        1,
+        "assumed: the effort is in proportion to the remaining gap, so it falls to zero as "
+        "efficiency reaches its target",
+    )
     obsolescence: float = param(
         0.08,
         "capability lost to the moving frontier each quarter",
@@ -233,12 +278,13 @@ class FirmParams:
         0.0005, "capital below which a firm exits", "USD bn", 0, source="USD 0.5 m runway"
     )
     entry_rate: float = param(
-        0.008,
+        0.002,
         "entrants per incumbent per quarter at the initial attractiveness",
         "rate/quarter",
         0,
         1,
-        "calibrated so that entry roughly balances exit in the baseline",
+        "set so that entry balances exit in the world at rest (firm count within about 1% "
+        "over 40 quarters: tests/test_world.py); was 0.008 when the start was off its path",
     )
     entry_sigma: float = param(
         0.5,

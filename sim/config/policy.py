@@ -9,6 +9,20 @@ from sim.config.base import param
 class PolicyParams:
     """National policy: the states' stance update and chips (`sim/agents/state.py`)."""
 
+    respond: bool = param(
+        True,
+        "states update their stance from pressures, peers and events (false: every stance "
+        "stays at its initial value, e.g. to check that the world is at rest)",
+        "flag",
+    )
+    tp_basis: str = param(
+        "frontier",
+        "what technological pressure compares: the states' frontier capability (their best "
+        "firms) or the size of their industries (the sum over firms, as before)",
+        "name",
+        choices=("frontier", "size"),
+        source="MODEL.md §9: technological pressure is a gap between frontiers (the best models)",
+    )
     speed: float = param(
         0.15,
         "share of the gap to the target stance closed each quarter",

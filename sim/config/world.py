@@ -40,6 +40,22 @@ class StateConfig:
     gdp: float = param(MISSING, "gross domestic product, 2024", "USD tn", 0, None)
     ai_market: float = param(MISSING, "annual AI market (revenue firms can earn)", "USD bn/yr", 0)
     ai_investment: float = param(MISSING, "annual private AI investment", "USD bn/yr", 0)
+    ai_market_growth: float | None = param(
+        None,
+        "growth of this state's AI market (null: economy.market_growth)",
+        "share/yr",
+        -0.5,
+        2,
+        "world file, where the data allow",
+    )
+    ai_investment_growth: float | None = param(
+        None,
+        "growth of this state's private AI investment (null: economy.investment_growth)",
+        "share/yr",
+        -0.5,
+        2,
+        "world file, where the data allow",
+    )
     compute_access: float = param(MISSING, "access to frontier chips", "share", 0, 1)
     chips: float = param(MISSING, "domestic chip capability vs frontier", "share", 0, 1)
     talent: float = param(MISSING, "AI talent pool relative to the US", "index", 0, 2)

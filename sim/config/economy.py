@@ -1,0 +1,59 @@
+"""The growing AI economy (``economy.*``): markets, investment and compute over time."""
+
+from dataclasses import dataclass
+
+from sim.config.base import param
+
+
+@dataclass
+class EconomyParams:
+    """World growth rates; a state's own rates (``states.<s>.*_growth``) override them."""
+
+    growth: bool = param(
+        True,
+        "AI markets, private investment and compute per dollar grow over time (false: frozen "
+        "at the world file's 2024 values, as before this section existed)",
+        "flag",
+        source="MODEL.md §9: AI markets and investment grew fast after 2023",
+    )
+    per_state: bool = param(
+        True,
+        "use each state's own growth rates where the world file gives them (false: every "
+        "state grows at the world rates, so capability shares stay at rest)",
+        "flag",
+    )
+    market_growth: float = param(
+        0.25,
+        "growth of every AI market without a rate of its own",
+        "share/yr",
+        -0.5,
+        2,
+        "AI software and services revenue grew about 20-30% a year in 2020-2024 "
+        "(IDC and Gartner AI spending estimates, order of magnitude); assumed, to be swept",
+    )
+    investment_growth: float = param(
+        0.26,
+        "growth of private AI investment without a rate of its own",
+        "share/yr",
+        -0.5,
+        2,
+        "world private AI investment rose about thirteenfold 2013-2024 (AI Index 2025): "
+        "a compound rate of about 26% a year",
+    )
+    compute_growth: float = param(
+        0.32,
+        "growth of the compute a dollar of R&D buys (hardware price-performance)",
+        "share/yr",
+        0,
+        3,
+        "GPU price-performance in FLOP/s per dollar doubles about every 2.5 years "
+        "(Epoch AI, Trends in machine learning hardware, 2023): 32% a year",
+    )
+    stationary_start: bool = param(
+        True,
+        "infer each initial firm's efficiency so that the 2025Q1 world is on its "
+        "balanced-growth path (false: the old start, whose capability decays towards its "
+        "own fixed point for about three years)",
+        "flag",
+        source="docs/ODD.md 5.1: the initial world is the model's own steady state",
+    )
