@@ -49,37 +49,29 @@ HSMAP_TOP10 = (  # Ma 2024 (002), Table 1 (HSMAP 2024), in rank order
 )
 # The model's flows as states.parquet names them.
 FLOW_COLUMNS = {"releases": "foundation_models", "incidents": "incidents"}
-# Which growth rate carries each flow or level back along the path (see :func:`growth_rates`).
-GROWTH_OF = {
-    "releases": "capability",
-    "open_releases": "capability",
-    "incidents": "capability",
-    "investment": "investment",
-}
 
 
-def growth_rates(cfg: DictConfig, kind: str) -> np.ndarray:
-    """Annual growth rate of ``kind`` along the balanced-growth path, one per state.
+def annual_growth(model: RegulatoryCompetition) -> dict[str, np.ndarray]:
+    """The model's growth along its balanced-growth path over one year, per state, of each
+    quantity the initial world backcasts (``sim/economy.py``):
 
-    ``investment`` (and ``market``): ``states.<s>.ai_<kind>_growth``, or ``economy.<kind>_growth``
-    where that is null; ``capability``: ``economy.capability_growth`` (the growth of what firms
-    release and cause, which scale with capability). A world without an ``economy`` section is
-    frozen: every rate is 0.
+    - investment: the state's private-investment rate;
+    - releases: a firm releases by its capability against the world's, ``(k / kbar)^eta``, so a
+      state's releases grow as its capability relative to the world's, to the power eta (zero
+      growth when every state grows alike);
+    - incidents: capability against the world's, times the use of AI (the world's money index).
     """
-    economy = cfg.get("economy") or {}
-    world = economy.get(f"{kind}_growth") or 0.0
-    per_state = [st.get(f"ai_{kind}_growth") for st in cfg.states.values()]
-    return np.array([float(world if g is None else g) for g in per_state])
-
-
-def _release_rates(model: RegulatoryCompetition) -> np.ndarray:
-    """Expected foundation-model releases per slot this quarter."""
-    pop, j = model.firms, model.jurisdictions()
-    if hasattr(pop, "release_rates"):
-        return pop.release_rates(j)
-    p = pop.p  # the firms' step before FirmPopulation.release_rates existed
-    k = np.where(pop.alive, pop.k, 0.0)
-    return p.fm_rate * k**p.fm_elasticity * (1 - p.review_drag * j.stringency[pop.home])
+    eco, p = model.economy, model.firm_params
+    capability = np.array([s.capability for s in model.states])
+    own = eco.capability_rate(model.money_rate, p.rd_elasticity)  # per quarter
+    world = float(capability @ own / max(capability.sum(), 1e-12))
+    standing = ((1.0 + own) / (1.0 + world)) ** QUARTERS
+    return {
+        "investment": eco.investment(QUARTERS) - 1.0,
+        "releases": standing**p.fm_elasticity - 1.0,
+        "open_releases": standing**p.fm_elasticity - 1.0,
+        "incidents": standing * eco.money(QUARTERS) / eco.money(0) - 1.0,
+    }
 
 
 class InitialWorld:
@@ -91,19 +83,19 @@ class InitialWorld:
         pop, S = model.firms, model.S
         a = pop.alive
         home = pop.home[a].astype(np.int64)
-        releases = _release_rates(model)
+        releases = pop.release_rates(model.jurisdictions())
         per_year = lambda x: QUARTERS * np.bincount(home, x[a], S)  # noqa: E731
         self._values = {
             "releases": per_year(releases),
             "open_releases": per_year(releases * pop.open),
             "incidents": per_year(pop.incident_rates()),
-            "investment": self._column("investment", "ai_investment"),
+            "investment": self._column("investment"),
         }
-        self._growth = {k: growth_rates(model.cfg, g) for k, g in GROWTH_OF.items()}
+        self._growth = annual_growth(model)
 
-    def _column(self, column: str, fallback: str) -> np.ndarray:
+    def _column(self, column: str) -> np.ndarray:
         """A states.parquet column at step 0, read from the agents (the frame is slow)."""
-        reporter = STATE_REPORTERS.get(column, fallback)
+        reporter = STATE_REPORTERS[column]
         read = reporter if callable(reporter) else lambda s: getattr(s, reporter)
         return np.array([float(read(s)) for s in self.model.states])
 
