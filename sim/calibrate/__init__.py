@@ -10,7 +10,8 @@ simulated quarters). The first command prints both and writes ``in_sample.{md,cs
 the in-sample targets alone (simulated minimum distance with common random numbers, ``fit.py``)
 and rewrites ``configs/world/calibrated.yaml``, which the world file includes last.
 
-The modules: ``interim.py`` (the record of sourced figures), ``targets.py`` (the comparisons and
+The modules: ``record/`` (the sourced facts of 2022-2026) and ``stylised.py`` (the facts of
+MODEL.md section 4 the record lacks), ``targets.py`` (the comparisons and
 their split), ``measures.py`` (what the model says), ``compare.py`` (bands and misses), ``fit.py``
 (the objective and the fit), ``report.py`` (the text). docs/calibration.md explains the protocol.
 """

@@ -49,16 +49,6 @@ CALIBRATED = CONFIG_DIR / "world" / "calibrated.yaml"
 FIT_LINE = "# fit: "  # the header line that holds the fit's record as JSON
 
 
-def with_values(cfg: DictConfig, values: Mapping[str, float]) -> DictConfig:
-    """A copy of ``cfg`` with dotted keys set to ``values``."""
-    out = copy.deepcopy(cfg)
-    OmegaConf.set_readonly(out, False)
-    for key, value in values.items():
-        OmegaConf.update(out, key, float(value), merge=False)
-    OmegaConf.set_readonly(out, True)
-    return out
-
-
 @dataclass
 class Problem:
     """The fit's data: the composed world, the in-sample targets, the seeds."""

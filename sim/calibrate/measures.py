@@ -125,8 +125,9 @@ class SimulatedWorld:
 
     def __init__(self, model: RegulatoryCompetition) -> None:
         self.model = model
+        self.year = model.calendar(0)[0]  # the initial world's year
         frame = model.model_frame()
-        self._frame = frame[frame.step > 0]
+        self._frame = frame
         year = frame.set_index("step").year
         states = model.states_frame()
         states = states[states.step > 0]
@@ -151,7 +152,7 @@ class SimulatedWorld:
         return self._by_state(name, year, "mean")
 
     def scalar(self, name: str, year: int) -> float:
-        """A model-level value at the end of ``year``."""
+        """A model-level value at the end of ``year`` (the initial world's year: step 0)."""
         rows = self._frame[self._frame.year == year]
         return float(rows[name].iloc[-1]) if len(rows) and name in rows else math.nan
 
@@ -233,6 +234,12 @@ def hsmap_overlap(view: View, t: Target) -> float:
     return float(len({x.name for x in ranked} & set(HSMAP_TOP10)))
 
 
+def frontier_gap_change(view: View, t: Target) -> float:
+    """The US-China frontier gap at the end of the year over the gap of the initial world."""
+    column = f"frontier_gap_{t.region}"
+    return _ratio(view.scalar(column, t.year), view.scalar(column, view.year))
+
+
 def binding_laws(view: View, t: Target) -> float:
     """States of the region whose AI regime is binding at the end of the year."""
     modes = np.array(view.modes(t.year), dtype=object)
@@ -252,7 +259,7 @@ MEASURES: dict[str, Callable[[View, Target], float]] = {
     "firm_share": locality_firm_share,
     "pilot_zones": pilot_zones,
     "top10_cities": hsmap_overlap,
-    "frontier_gap": lambda v, t: v.scalar(f"frontier_gap_{t.region}", t.year),
+    "frontier_gap_change": frontier_gap_change,
     "binding_laws": binding_laws,
 }
 
