@@ -115,7 +115,8 @@ class RegulatoryCompetition(mesa.Model):
         self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
         self.open_share = np.array([float(st.open_share) for st in cfg.states.values()])
         self._initial_conditions = self._conditions()
-        self.schedule = events.build_schedule(cfg.events, cfg.start)
+        # policy.events: false leaves the schedule empty (nothing fires, trust sees no control)
+        self.schedule = events.build_schedule(cfg.events, cfg.start) if cfg.policy.events else []
         self.event_log: list[tuple[int, str]] = []
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)

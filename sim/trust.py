@@ -95,7 +95,8 @@ class TrustDynamics:
         self.last_ban = m.ban.copy()
         tallies = m.last_tallies
         inc = incidents_by_origin(tallies["incidents"].astype(float), tallies["revenue_exposure"])
-        loss += p.incident_loss * inc / m.world_scale
+        # per unit of AI in use: incidents that grow with use alone do not wear trust away
+        loss += p.incident_loss * inc / (m.world_scale * m.firms.usage)
         np.fill_diagonal(loss, 0.0)
         return loss
 

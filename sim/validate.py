@@ -182,8 +182,6 @@ def _check_mapping(entries: Any, schema: type, prefix: str, refs: dict[str, list
 def _check_events(events: Any, refs: dict[str, list[str]], start: str) -> None:
     for kind_field in dataclasses.fields(EventsConfig):
         kind = kind_field.name
-        if mapping_schema(kind_field) is None:  # the on/off switch, checked with the others
-            continue
         _check_mapping(events[kind], mapping_schema(kind_field), f"events.{kind}.", refs)
         for name, ev in events[kind].items():
             key = f"events.{kind}.{name}"

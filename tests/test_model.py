@@ -62,7 +62,7 @@ def test_entries_and_exits_keep_agents_and_arrays_consistent():
     m = _run(seed=4, steps=12, **{"firms.entry_rate": 0.05})
     df = m.model_frame()
     assert df.exits.sum() > 0 and df.entries.sum() > 0
-    assert df.firms.iloc[-1] == 600 + df.entries.sum() - df.exits.sum()
+    assert df.firms.iloc[-1] == df.firms.iloc[0] + df.entries.sum() - df.exits.sum()
     assert len(m.agents_by_type[Firm]) == m.firms.n
     assert sum(a is not None for a in m.firms.agents) == m.firms.n
 

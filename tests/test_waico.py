@@ -169,7 +169,7 @@ def test_trust_among_members_grows_beyond_the_baseline():
 
 
 def test_trust_stays_a_bounded_matrix_and_does_not_drift_without_cause():
-    m = run(3, "baseline", 32)
+    m = run(3, "baseline", 32, (("policy.events", False),))  # the record's controls are causes
     T = m.trust
     assert np.all((T >= 0) & (T <= 1)) and np.all(np.diag(T) == 1.0)
     assert np.abs(T - m.trust_dynamics.initial).max() < 0.1

@@ -204,9 +204,8 @@ class FirmPopulation:
 
         inflow = self.inflow(ktheta, j)
         self.rd = p.rd_share * self.capital
-        self.capital += (
-            p.margin * self.revenue + inflow - self.compliance - self.rd - p.fixed_cost * j.money * a
-        )
+        fixed = p.fixed_cost * j.money * a
+        self.capital += p.margin * self.revenue + inflow - self.compliance - self.rd - fixed
         self.k = np.where(a, self.k * (1.0 - p.obsolescence) + self.capability_gain(j), 0.0)
 
         # Safety effort follows the strictest standard the firm applies (the Brussels effect):
@@ -255,9 +254,7 @@ class FirmPopulation:
         pre-launch review delaying releases."""
         p = self.p
         standing = np.where(self.alive, self.k, 0.0) / self.kbar
-        return (
-            p.fm_rate * standing**p.fm_elasticity * (1 - p.review_drag * j.stringency[self.home])
-        )
+        return p.fm_rate * standing**p.fm_elasticity * (1 - p.review_drag * j.stringency[self.home])
 
     def frontier(self) -> np.ndarray:
         """Each state's frontier: the mean capability of its ``firms.frontier_k`` best firms."""

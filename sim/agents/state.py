@@ -156,7 +156,6 @@ class State(mesa.Agent):
         )
         self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
 
-
     def update_efficiency(self) -> None:
         """Firms facing less compute than at the start shift R&D towards algorithmic efficiency:
         the target makes up ``efficiency_recovery`` of the fall in effective compute (in logs),

@@ -7,7 +7,7 @@ from sim.config.base import param
 
 @dataclass
 class EconomyParams:
-    """World growth rates; a state's own rates (``states.<s>.*_growth``) override them."""
+    """The growing economy: world growth rates (a state's own rates override them)."""
 
     growth: bool = param(
         True,
@@ -21,6 +21,7 @@ class EconomyParams:
         "use each state's own growth rates where the world file gives them (false: every "
         "state grows at the world rates, so capability shares stay at rest)",
         "flag",
+        source="per-state rates are data where the sources give them (world file)",
     )
     market_growth: float = param(
         0.25,

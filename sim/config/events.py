@@ -63,11 +63,6 @@ class PolicyShift:
 class EventsConfig:
     """Geopolitical events scheduled by the scenario (MODEL.md §3, step 1)."""
 
-    enabled: bool = param(
-        True,
-        "apply the scheduled events (false: none fires, e.g. to check that the world is at rest)",
-        "flag",
-    )
     # Keyed by event name so that scenarios compose by merging (lists would replace each other).
     export_controls: dict[str, ExportControl] = field(default_factory=dict)
     bans: dict[str, MarketBan] = field(default_factory=dict)

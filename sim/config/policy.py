@@ -14,6 +14,14 @@ class PolicyParams:
         "states update their stance from pressures, peers and events (false: every stance "
         "stays at its initial value, e.g. to check that the world is at rest)",
         "flag",
+        source="a switch for the at-rest check of MODEL.md §9 and for ablations",
+    )
+    events: bool = param(
+        True,
+        "apply the scenario's scheduled events: export controls, bans, export packages and "
+        "policy shifts (false: none fires, e.g. to check that the world is at rest)",
+        "flag",
+        source="a switch for the at-rest check of MODEL.md §9 and for ablations",
     )
     tp_basis: str = param(
         "frontier",
