@@ -340,7 +340,7 @@ BAD_STRINGS = [
         "baseline",
         ["world=nope"],
         "world",
-        ("unknown world 'nope'", "available: default"),
+        ("unknown world 'nope'", "available: calibrated, default"),
         id="unknown-world",
     ),
     pytest.param(

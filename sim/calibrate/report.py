@@ -1,84 +1,119 @@
-"""The calibration table as text: the Markdown table, its summary line and the whole report."""
+"""The two calibration tables as text: in-sample (what the fit saw) and held-out (what it did not),
+each with a summary line, every miss with its size, and the basis of every band."""
 
 from __future__ import annotations
 
-import functools
 import math
-from typing import Any
 
 import mesa
 import pandas as pd
 
 import sim
-from sim.calibrate.rows import INSIDE, NOT_COMPARABLE, OUTSIDE, YEAR
-from sim.compose import compose_config
+from sim.calibrate.compare import INSIDE, MISS, NOT_MEASURED
+from sim.calibrate.targets import NOT_COMPARED, Z
+
+TITLES = {
+    "in_sample": "In-sample targets (2024 and earlier): the fit's targets",
+    "held_out": "Held-out targets (2025-2026): never fitted, reported as they come out",
+}
+WHERE = {
+    "in_sample": "measured on the initial world (step 0, the end of 2024): its stocks and its "
+    "expected flows a year, earlier years backcast along the balanced-growth path",
+    "held_out": "measured on the simulated quarters (2025 = steps 1-4, 2026 = steps 5-8)",
+}
 
 
-def _num(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}" if math.isfinite(value) else ""
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return ""
+    a = abs(x)
+    return f"{x:.3f}" if a < 10 else (f"{x:.1f}" if a < 1000 else f"{x:,.0f}")
 
 
-def _cell(text: Any) -> str:
+def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(df: pd.DataFrame) -> str:
-    """The table in Markdown: the numbers rounded per fact, blanks where not comparable."""
-    head = [
-        "fact",
-        "target",
-        "source",
-        "model mean",
-        "s.d.",
-        "relative distance",
-        "tolerance",
-        "status",
-        "note",
-    ]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    for r in df.itertuples(index=False):
-        num = functools.partial(_num, digits=int(r.digits))
-        target = f"{num(r.target)} ({r.stated})" if math.isfinite(r.target) else r.stated
-        distance = "" if not math.isfinite(r.distance) else f"{r.distance:+.1%}"
-        status = "**OUTSIDE**" if r.status == OUTSIDE else r.status
-        cells = [r.fact, target, r.source, num(r.model), num(r.sd), distance, r.tolerance]
-        lines.append("| " + " | ".join(_cell(c) for c in [*cells, status, r.note]) + " |")
-    return "\n".join(lines)
-
-
 def summary_line(df: pd.DataFrame) -> str:
-    """How many rows are inside, OUTSIDE and not comparable."""
     n = df.status.value_counts()
-    comparable = n.get(INSIDE, 0) + n.get(OUTSIDE, 0)
+    misses = df[df.status == MISS]
+    worst = ""
+    if len(misses):
+        r = misses.loc[misses.z.abs().idxmax()]
+        worst = f"; the largest miss is {r.key} ({r.z:+.1f} s.e., {r.relative:+.0%})"
     return (
-        f"{comparable} comparable rows: {n.get(INSIDE, 0)} inside their tolerance, "
-        f"{n.get(OUTSIDE, 0)} OUTSIDE; {n.get(NOT_COMPARABLE, 0)} not comparable."
+        f"{len(df)} targets: {n.get(INSIDE, 0)} inside their band, {n.get(MISS, 0)} missed, "
+        f"{n.get(NOT_MEASURED, 0)} not measured{worst}."
     )
 
 
-def report(df: pd.DataFrame, seeds: int, scenario: str) -> str:
-    """The whole Markdown report: provenance, summary, table, tolerances and their reasons."""
-    cfg = compose_config(scenario, {"steps": YEAR})
-    start = str(cfg.start)
-    reasons: dict[str, list[str]] = {}  # one line per reason, naming its rows
+def markdown_table(df: pd.DataFrame) -> str:
+    head = [
+        "target",
+        "year",
+        "figure",
+        "source",
+        "model",
+        "s.d.",
+        "band",
+        "basis",
+        "status",
+        "miss (z, relative)",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in df.itertuples(index=False):
-        if r.tolerance_reason:
-            reasons.setdefault(r.tolerance_reason, []).append(r.fact)
+        status = f"**{r.status}**" if r.status != INSIDE else r.status
+        miss = ""
+        if r.status == MISS:
+            miss = f"{r.miss:+.3g} beyond the band ({r.z:+.1f} s.e., {r.relative:+.0%})"
+        elif r.status == INSIDE:
+            miss = f"({r.z:+.1f} s.e., {r.relative:+.0%})" if math.isfinite(r.relative) else ""
+        cells = [
+            f"{r.label} (`{r.key}`)",
+            r.year,
+            f"{_num(r.target)} ({r.stated})",
+            r.source,
+            _num(r.model),
+            _num(r.sd),
+            f"{_num(r.low)} to {_num(r.high)}",
+            r.basis,
+            status,
+            miss,
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def report(df: pd.DataFrame, split: str, seeds: int, scenario: str, fit_record: dict) -> str:
+    """The whole Markdown report of one table."""
+    fitted = (
+        f"fitted values of configs/world/calibrated.yaml ({fit_record.get('date', 'no date')}, "
+        f"objective {fit_record.get('objective', 'unknown')})"
+        if fit_record
+        else "no configs/world/calibrated.yaml record"
+    )
     parts = [
-        "# Calibration report",
+        f"# {TITLES[split]}",
         "",
-        f"Scenario `{scenario}`, seeds 0-{seeds - 1}, first simulated year ({YEAR} quarters "
-        f"from {start}); regcomp-sim {sim.__version__}, Mesa {mesa.__version__}. Written by "
-        f"`python -m sim.calibrate --seeds {seeds} --scenario {scenario}`; every row is "
-        "explained in docs/calibration.md.",
+        f"Scenario `{scenario}`, seeds 0-{seeds - 1}, {WHERE[split]}; {fitted}; regcomp-sim "
+        f"{sim.__version__}, Mesa {mesa.__version__}. Written by `python -m sim.calibrate "
+        f"--seeds {seeds} --scenario {scenario}`; docs/calibration.md explains the protocol.",
         "",
         summary_line(df),
         "",
+        f"Band: target +- {Z:g} x sqrt(se_source^2 + se_mc^2), where se_source comes from the "
+        "source's sampling error (the basis column) and se_mc = s.d. / sqrt(seeds) is the model's "
+        "Monte Carlo error. A miss gives how far the model's mean lies beyond the band's nearer "
+        "edge, its distance in standard errors and as a share of the target.",
+        "",
         markdown_table(df),
         "",
-        "## Tolerances and their reasons",
-        "",
-        *[f"- *{'; '.join(names)}*: {reason}." for reason, names in reasons.items()],
-        "",
     ]
+    if split == "in_sample":
+        parts += [
+            "## Facts of MODEL.md section 4 that are not compared",
+            "",
+            *[f"- *{topic}*: {why}." for topic, why in NOT_COMPARED],
+            "",
+        ]
     return "\n".join(parts)
