@@ -1,0 +1,232 @@
+"""Matplotlib figures of the dashboard's pages, drawn from the model's own tables.
+
+Every panel plots a column of ``model_frame()``, ``states_frame()``, ``localities_frame()`` or
+``instruments_frame()`` (or an agent attribute) as it is: no metric is computed here, only
+selected, summed over localities or pivoted. A figure builder takes a model and returns a
+``matplotlib.figure.Figure`` (no pyplot: the server draws from several threads).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.config import MAIN_STATES, POLES
+
+POLE_COLOURS = {"us": "tab:blue", "eu": "tab:green", "china": "tab:red"}
+DPI = 80
+
+
+def _new(height: float, width: float = 6.4, left: float = 0.08) -> Figure:
+    # Fixed margins: constrained layout doubles the time to draw a page.
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig.subplots_adjust(left=left, right=0.98, top=1 - 0.6 / height, bottom=0.35 / height)
+    return fig
+
+
+def _figure(rows: int, height: float = 2.3, width: float = 6.4) -> tuple[Figure, list]:
+    fig = _new(height * rows, width)
+    axes = fig.subplots(rows, 1, squeeze=False, gridspec_kw={"hspace": 0.45})[:, 0]
+    return fig, list(axes)
+
+
+def _when(model) -> str:
+    year, quarter = model.calendar(model.steps)
+    return f"{year}Q{quarter}"
+
+
+def table(model, name: str) -> pd.DataFrame:
+    """``model.<name>_frame()`` at the current step, read once per step for all the panels
+    (states, localities and instruments tables also get the model frame's ``time``)."""
+    cache = model.__dict__.setdefault("_dashboard_tables", {})
+    if cache.get("step") != model.steps:
+        cache.clear()
+        cache["step"] = model.steps
+    if name not in cache:
+        df = getattr(model, f"{name}_frame")()
+        if name != "model":
+            df = df.assign(time=df.step.map(table(model, "model").set_index("step")["time"]))
+        cache[name] = df
+    return cache[name]
+
+
+def poles(model) -> Figure:
+    """Capability and foundation-model shares of the three poles, and fragmentation."""
+    df = table(model, "model")
+    fig, (cap, fm, frag) = _figure(3)
+    for ax, kind, title in (
+        (cap, "capability", "share of world capability"),
+        (fm, "foundation_model", "share of foundation models (last 4 quarters)"),
+    ):
+        for pole in POLES:
+            ax.plot(df.time, df[f"{kind}_share_{pole}"], color=POLE_COLOURS[pole], label=pole)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylim(0, 1)
+    cap.legend(loc="upper right", fontsize=8, ncol=3)
+    frag.plot(df.time, df.fragmentation, color="black")
+    frag.set_title("fragmentation of stances (R, F, E)", fontsize=10)
+    frag.set_ylim(0, max(0.5, float(df.fragmentation.max()) * 1.1))
+    fig.suptitle(f"{model.scenario}, seed {model.seed}: {_when(model)}", fontsize=10)
+    return fig
+
+
+def stances(model) -> Figure:
+    """Restrictiveness R, facilitation F and enforcement E of the main states."""
+    df = table(model, "states")
+    df = df[df.state.isin(MAIN_STATES)]
+    fig, axes = _figure(3)
+    for ax, col, title in zip(
+        axes, "RFE", ("restrictiveness R", "facilitation F", "enforcement E"), strict=True
+    ):
+        for name, rows in df.groupby("state", sort=False):
+            ax.plot(rows.time, rows[col], label=name, lw=1.5)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylim(0, 1)
+    axes[0].legend(loc="upper left", fontsize=7, ncol=4)
+    fig.suptitle(f"stances of the main states: {_when(model)}", fontsize=10)
+    return fig
+
+
+def _china_localities(model) -> pd.DataFrame:
+    df = table(model, "localities")
+    return df[df.state == "china"]
+
+
+def localities(model) -> Figure:
+    """China's localities: facilitation, spending and waste, and the LLM herd."""
+    df = _china_localities(model)
+    fig, (fac, money, herd) = _figure(3)
+    for _, rows in df.groupby("locality", sort=False):
+        fac.plot(rows.time, rows.facilitation, color="tab:red", alpha=0.35, lw=0.8)
+    fac.set_title(f"facilitation of China's {df.locality.nunique()} localities", fontsize=10)
+    fac.set_ylim(0, 1)
+    total = df.groupby("time")[["spending", "waste"]].sum()
+    money.plot(total.index, total.spending, label="spending", color="tab:orange")
+    money.plot(total.index, total.waste, label="waste", color="tab:gray")
+    money.set_title("localities' AI spending and waste (USD bn per quarter)", fontsize=10)
+    money.legend(loc="upper left", fontsize=8)
+    bets = df.groupby("time").llm_bet.sum()
+    herd.step(bets.index, bets.values, where="post", color="tab:purple")
+    herd.set_title("localities betting on their own LLM (the herd)", fontsize=10)
+    herd.set_ylim(0, max(1, df.locality.nunique()))
+    fig.suptitle(f"China's dual track: {_when(model)}", fontsize=10)
+    return fig
+
+
+def instruments(model) -> Figure:
+    """Share of China's localities holding each instrument over time; codified ones marked."""
+    df = table(model, "instruments")
+    df = df[df.state == "china"]
+    fig = _new(6.9, left=0.36)
+    ax = fig.subplots()
+    if df.empty:
+        ax.text(0.5, 0.5, "no Chinese localities here", ha="center", transform=ax.transAxes)
+        return fig
+    share = df.assign(share=df.adopters / df.localities).pivot_table(
+        index="instrument", columns="time", values="share", fill_value=0.0
+    )
+    first = df.groupby("instrument").time.min()
+    share = share.loc[first.sort_values(kind="stable").index]
+    times = share.columns.to_numpy()
+    ax.pcolormesh(
+        np.append(times, times[-1] + 0.25) - 0.125,
+        np.arange(len(share) + 1) - 0.5,
+        share.to_numpy(),
+        cmap="Reds",
+        vmin=0,
+        vmax=1,
+    )
+    codified = df.dropna(subset=["codified_at"]).groupby("instrument").codified_at.first()
+    labels = []
+    for i, name in enumerate(share.index):
+        at = codified.get(name)
+        if at is not None:
+            when = table(model, "model").set_index("step")["time"].get(int(at) + 1)
+            if when is not None:
+                ax.plot(when, i, marker="*", color="gold", markersize=11, mec="black")
+        labels.append(f"{name} (codified)" if at is not None else name)
+    ax.set_yticks(range(len(share)), labels, fontsize=7)
+    ax.set_title(
+        f"share of China's localities holding each instrument, {_when(model)}\n"
+        "(star: the quarter the centre codified it)",
+        fontsize=9,
+    )
+    return fig
+
+
+def waico(model) -> Figure:
+    """WAICO membership over time, harmonisation and trust."""
+    states = table(model, "states")
+    member = states.pivot_table(
+        index="state", columns="time", values="waico_member", aggfunc="max", sort=False
+    ).astype(float)
+    df = table(model, "model")
+    fig = _new(6.9, left=0.18)
+    grid, lines = fig.subplots(2, 1, height_ratios=[3, 2], gridspec_kw={"hspace": 0.3})
+    times = member.columns.to_numpy()
+    grid.pcolormesh(
+        np.append(times, times[-1] + 0.25) - 0.125,
+        np.arange(len(member) + 1) - 0.5,
+        member.to_numpy(),
+        cmap="Blues",
+        vmin=0,
+        vmax=1.3,
+    )
+    grid.set_yticks(range(len(member)), member.index, fontsize=7)
+    grid.set_title(f"WAICO members over time ({int(df.waico_members.iloc[-1])} now)", fontsize=10)
+    lines.plot(df.time, df.waico_harmonisation, label="harmonisation of members", color="tab:blue")
+    lines.plot(df.time, df.mean_trust, label="mean trust between states", color="tab:green")
+    lines.plot(df.time, df.waico_gdp_share, label="members' share of world GDP", color="tab:gray")
+    lines.set_ylim(0, 1)
+    lines.legend(loc="lower left", fontsize=8)
+    fig.suptitle(f"WAICO: {_when(model)}", fontsize=10)
+    return fig
+
+
+def trust_and_accords(model) -> Figure:
+    """Trust between states now (``model.trust``) and who signed the other instruments."""
+    names = model.state_names
+    fig = _new(6.9, left=0.4)
+    fig.subplots_adjust(bottom=0.13)
+    trust, accords = fig.subplots(2, 1, height_ratios=[3, 2], gridspec_kw={"hspace": 0.45})
+    image = trust.imshow(model.trust, cmap="Greens", vmin=0, vmax=1)
+    trust.set_xticks([])
+    trust.set_yticks(range(len(names)), names, fontsize=7)
+    trust.set_title(f"trust of row in column (same order), {_when(model)}", fontsize=9)
+    fig.colorbar(image, ax=trust, shrink=0.8)
+    others = [i for i in model.institutions if hasattr(i, "signatories")]
+    signed = np.array([[s in a.signatories for s in model.states] for a in others], dtype=float)
+    quarter = model.steps - 1
+    in_force = np.array([a.in_force(quarter) for a in others], dtype=float)
+    accords.imshow(signed * (0.5 + 0.5 * in_force[:, None]), cmap="Purples", vmin=0, vmax=1)
+    accords.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
+    accords.set_yticks(range(len(others)), [a.label[:38] for a in others], fontsize=7)
+    accords.set_title("signatories of the other instruments (pale: not yet in force)", fontsize=9)
+    return fig
+
+
+def compare(left, right) -> Figure:
+    """Two models (same seed, two scenarios) on the same axes: what one lever changes."""
+    a, b = table(left, "model"), table(right, "model")
+    sa, sb = table(left, "states"), table(right, "states")
+    panels = [
+        ("capability_share_china", "China's share of world capability", a, b),
+        ("capability_share_us", "US share of world capability", a, b),
+        ("fragmentation", "fragmentation of stances", a, b),
+        ("waico_members", "WAICO members", a, b),
+    ]
+    fig, axes = _figure(len(panels) + 1, height=1.9, width=12.8)
+    for ax, (col, title, x, y) in zip(axes, panels, strict=False):
+        ax.plot(x.time, x[col], color="tab:blue", label=left.scenario)
+        ax.plot(y.time, y[col], color="tab:orange", ls="--", label=right.scenario)
+        ax.set_title(title, fontsize=10)
+    china = [s[s.state == "china"] for s in (sa, sb)]
+    ax = axes[-1]
+    for rows, colour, ls in ((china[0], "tab:blue", "-"), (china[1], "tab:orange", "--")):
+        for col, alpha in (("R", 1.0), ("F", 0.6), ("E", 0.3)):
+            ax.plot(rows.time, rows[col], color=colour, ls=ls, alpha=alpha)
+    ax.set_title("China's R, F and E (dark to pale)", fontsize=10)
+    axes[0].legend(loc="upper left", fontsize=8)
+    fig.suptitle(f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}")
+    return fig
