@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,9 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false")
     if dirs:
         env[CONFIG_DIRS_ENV] = os.pathsep.join(dirs)
-    command = [sys.executable, "-m", "solara", "run", str(Path(__file__).resolve()), *rest]
-    os.execve(sys.executable, command, env)
+    # The console script, not `python -m solara`: its server would parse our argv a second time.
+    solara_cli = shutil.which("solara", path=str(Path(sys.executable).parent)) or "solara"
+    os.execvpe(solara_cli, [solara_cli, "run", str(Path(__file__).resolve()), *rest], env)
 
 
-if __name__ == "__main__":
+# `solara run` executes this file as __main__ too, but without a module spec: only
+# `python -m sim.app` starts the server.
+if __name__ == "__main__" and __spec__ is not None and __spec__.name == "sim.app":
     main()

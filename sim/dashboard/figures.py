@@ -51,6 +51,13 @@ def table(model, name: str) -> pd.DataFrame:
     return cache[name]
 
 
+def _horizon(model, *axes) -> None:
+    """Fix the time axis to the whole run, so the curves grow across the page as it plays."""
+    start = float(table(model, "model").time.iloc[0])
+    for ax in axes:
+        ax.set_xlim(start - 0.125, start + model.cfg.steps / 4 + 0.125)
+
+
 def poles(model) -> Figure:
     """Capability and foundation-model shares of the three poles, and fragmentation."""
     df = table(model, "model")
@@ -67,6 +74,7 @@ def poles(model) -> Figure:
     frag.plot(df.time, df.fragmentation, color="black")
     frag.set_title("fragmentation of stances (R, F, E)", fontsize=10)
     frag.set_ylim(0, max(0.5, float(df.fragmentation.max()) * 1.1))
+    _horizon(model, cap, fm, frag)
     fig.suptitle(f"{model.scenario}, seed {model.seed}: {_when(model)}", fontsize=10)
     return fig
 
@@ -84,6 +92,7 @@ def stances(model) -> Figure:
         ax.set_title(title, fontsize=10)
         ax.set_ylim(0, 1)
     axes[0].legend(loc="upper left", fontsize=7, ncol=4)
+    _horizon(model, *axes)
     fig.suptitle(f"stances of the main states: {_when(model)}", fontsize=10)
     return fig
 
@@ -110,6 +119,7 @@ def localities(model) -> Figure:
     herd.step(bets.index, bets.values, where="post", color="tab:purple")
     herd.set_title("localities betting on their own LLM (the herd)", fontsize=10)
     herd.set_ylim(0, max(1, df.locality.nunique()))
+    _horizon(model, fac, money, herd)
     fig.suptitle(f"China's dual track: {_when(model)}", fontsize=10)
     return fig
 
@@ -147,6 +157,7 @@ def instruments(model) -> Figure:
                 ax.plot(when, i, marker="*", color="gold", markersize=11, mec="black")
         labels.append(f"{name} (codified)" if at is not None else name)
     ax.set_yticks(range(len(share)), labels, fontsize=7)
+    _horizon(model, ax)
     ax.set_title(
         f"share of China's localities holding each instrument, {_when(model)}\n"
         "(star: the quarter the centre codified it)",
@@ -180,6 +191,7 @@ def waico(model) -> Figure:
     lines.plot(df.time, df.waico_gdp_share, label="members' share of world GDP", color="tab:gray")
     lines.set_ylim(0, 1)
     lines.legend(loc="lower left", fontsize=8)
+    _horizon(model, grid, lines)
     fig.suptitle(f"WAICO: {_when(model)}", fontsize=10)
     return fig
 
@@ -208,25 +220,32 @@ def trust_and_accords(model) -> Figure:
 
 def compare(left, right) -> Figure:
     """Two models (same seed, two scenarios) on the same axes: what one lever changes."""
-    a, b = table(left, "model"), table(right, "model")
-    sa, sb = table(left, "states"), table(right, "states")
-    panels = [
-        ("capability_share_china", "China's share of world capability", a, b),
-        ("capability_share_us", "US share of world capability", a, b),
-        ("fragmentation", "fragmentation of stances", a, b),
-        ("waico_members", "WAICO members", a, b),
+    runs = ((left, "tab:blue", "-"), (right, "tab:orange", "--"))
+    model_cols = [
+        ("capability_share_china", "China's share of capability"),
+        ("capability_share_us", "US share of capability"),
+        ("fragmentation", "fragmentation of stances"),
+        ("waico_members", "WAICO members"),
+        ("mean_trust", "mean trust between states"),
     ]
-    fig, axes = _figure(len(panels) + 1, height=1.9, width=12.8)
-    for ax, (col, title, x, y) in zip(axes, panels, strict=False):
-        ax.plot(x.time, x[col], color="tab:blue", label=left.scenario)
-        ax.plot(y.time, y[col], color="tab:orange", ls="--", label=right.scenario)
-        ax.set_title(title, fontsize=10)
-    china = [s[s.state == "china"] for s in (sa, sb)]
+    fig = _new(6.9)
+    axes = fig.subplots(3, 2, gridspec_kw={"hspace": 0.5, "wspace": 0.25}).ravel()
+    for ax, (col, title) in zip(axes, model_cols, strict=False):
+        for model, colour, ls in runs:
+            df = table(model, "model")
+            ax.plot(df.time, df[col], color=colour, ls=ls, label=model.scenario)
+        ax.set_title(title, fontsize=9)
     ax = axes[-1]
-    for rows, colour, ls in ((china[0], "tab:blue", "-"), (china[1], "tab:orange", "--")):
-        for col, alpha in (("R", 1.0), ("F", 0.6), ("E", 0.3)):
-            ax.plot(rows.time, rows[col], color=colour, ls=ls, alpha=alpha)
-    ax.set_title("China's R, F and E (dark to pale)", fontsize=10)
-    axes[0].legend(loc="upper left", fontsize=8)
-    fig.suptitle(f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}")
+    for model, colour, ls in runs:
+        df = table(model, "states")
+        china = df[df.state == "china"]
+        ax.plot(china.time, china.F, color=colour, ls=ls)
+    ax.set_title("China's facilitation F", fontsize=9)
+    axes[0].legend(loc="lower left", fontsize=7)
+    _horizon(left, *axes)
+    for ax in axes:
+        ax.tick_params(labelsize=7)
+    fig.suptitle(
+        f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}", fontsize=10
+    )
     return fig

@@ -21,6 +21,7 @@ PAGE_TITLES = (
     "WAICO and the other instruments",
     "Side by side",
 )
+# Compared with the baseline, or the baseline with this (when the run is the baseline).
 COMPARE_DEFAULT = "export_controls_tight"
 
 
@@ -40,7 +41,8 @@ def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
 
     def show(model):
         with solara.Column(gap="4px") as column:
-            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}**. {text}")
+            run = f"({model.scenario}, seed {model.seed})"
+            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** {run}. {text}")
             _error(model) or _figure(draw, model)
         return column
 
@@ -57,7 +59,8 @@ def compare(model):
     """Page 3: the main model beside a twin under the chosen scenario, stepped to the same
     quarter."""
     names = options("scenario")
-    other = solara.use_reactive(COMPARE_DEFAULT if COMPARE_DEFAULT in names else names[0])
+    first = "baseline" if model.scenario != "baseline" else COMPARE_DEFAULT
+    other = solara.use_reactive(first if first in names else names[0])
     right = solara.use_memo(lambda: twin(model, other.value), [model, other.value])
     while right.running and right.steps < model.steps:
         right.step()
