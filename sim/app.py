@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> None:
             dirs.append(str(Path(value if eq else (args.pop(0) if args else "")).resolve()))
         else:
             rest.append(arg)
+    missing = [d for d in dirs if not Path(d).is_dir()]
+    if missing:
+        print(f"error: --config-dir: folder '{missing[0]}' not found", file=sys.stderr)
+        sys.exit(2)
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false")
     if dirs:
         env[CONFIG_DIRS_ENV] = os.pathsep.join(dirs)

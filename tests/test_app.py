@@ -154,3 +154,10 @@ def test_side_by_side_runs_the_same_seed_under_another_scenario(monkeypatch):
     assert right.seed == model.seed and right.steps == model.steps
     assert right.scenario == pages.COMPARE_DEFAULT
     assert "vs export_controls_tight" in spy.figures[-1].get_suptitle()
+
+
+def test_launcher_refuses_a_missing_config_folder(run_sim, tmp_path):
+    result = run_sim(["--config-dir", "no_such_folder"], cwd=tmp_path, module="sim.app")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: --config-dir: folder")
+    assert "no_such_folder" in result.stderr

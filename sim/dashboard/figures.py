@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.config import MAIN_STATES, POLES
 
 POLE_COLOURS = {"us": "tab:blue", "eu": "tab:green", "china": "tab:red"}
-DPI = 80
+DPI = 72
 
 
 def _new(height: float, width: float = 6.4, left: float = 0.08) -> Figure:
@@ -51,11 +52,16 @@ def table(model, name: str) -> pd.DataFrame:
     return cache[name]
 
 
-def _horizon(model, *axes) -> None:
-    """Fix the time axis to the whole run, so the curves grow across the page as it plays."""
+def _horizon(model, *axes, y: bool = True) -> None:
+    """Fix the time axis to the whole run, so the curves grow across the page as it plays, with
+    few ticks (tick labels are most of the drawing time); ``y=False`` keeps a heatmap's rows."""
     start = float(table(model, "model").time.iloc[0])
     for ax in axes:
         ax.set_xlim(start - 0.125, start + model.cfg.steps / 4 + 0.125)
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        if y:
+            ax.yaxis.set_major_locator(MaxNLocator(3))
+        ax.tick_params(labelsize=7)
 
 
 def poles(model) -> Figure:
@@ -157,7 +163,7 @@ def instruments(model) -> Figure:
                 ax.plot(when, i, marker="*", color="gold", markersize=11, mec="black")
         labels.append(f"{name} (codified)" if at is not None else name)
     ax.set_yticks(range(len(share)), labels, fontsize=7)
-    _horizon(model, ax)
+    _horizon(model, ax, y=False)
     ax.set_title(
         f"share of China's localities holding each instrument, {_when(model)}\n"
         "(star: the quarter the centre codified it)",
@@ -191,7 +197,8 @@ def waico(model) -> Figure:
     lines.plot(df.time, df.waico_gdp_share, label="members' share of world GDP", color="tab:gray")
     lines.set_ylim(0, 1)
     lines.legend(loc="lower left", fontsize=8)
-    _horizon(model, grid, lines)
+    _horizon(model, grid, y=False)
+    _horizon(model, lines)
     fig.suptitle(f"WAICO: {_when(model)}", fontsize=10)
     return fig
 
@@ -243,8 +250,6 @@ def compare(left, right) -> Figure:
     ax.set_title("China's facilitation F", fontsize=9)
     axes[0].legend(loc="lower left", fontsize=7)
     _horizon(left, *axes)
-    for ax in axes:
-        ax.tick_params(labelsize=7)
     fig.suptitle(
         f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}", fontsize=10
     )
