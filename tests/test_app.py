@@ -81,8 +81,9 @@ def test_broken_user_scenario_shows_one_line_in_the_page(user_dir):
     model = DashboardModel(scenario="broken")
     assert model.error is not None and "\n" not in model.error
     assert "policy.speed" in model.error and "broken.yaml" in model.error
-    assert not model.running  # Mesa's Step and play buttons are disabled
-    model.step()  # and a step does nothing
+    assert not model.running
+    model.step()  # does nothing, not even count
+    assert model.steps == 0
     _, rc = solara.render(_panel(pages.COMPONENTS[0][0], model), handle_error=False)
     shown = rc.find(v.Alert).widget
     assert model.error in str(shown.children)
@@ -121,7 +122,10 @@ def _button(rc, label: str):
     return rc.find(v.Btn, children=[label]).widget
 
 
-def test_page_steps_resets_and_changes_scenario(monkeypatch):
+def test_page_steps_resets_changes_scenario_and_shows_config_errors(monkeypatch, user_dir):
+    (user_dir / "scenario" / "broken.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - baseline\n  - _self_\nlocal:\n  herding: 2\n"
+    )
     spy = Spy(monkeypatch)
     from sim.app import Page
 
@@ -143,6 +147,16 @@ def test_page_steps_resets_and_changes_scenario(monkeypatch):
     assert tight is not first and tight.steps == 0
     assert tight.scenario == "export_controls_tight" and len(tight.cfg.events.export_controls) > 0
     assert len(spy.china_share()) == 1  # the figures were redrawn from the new model
+
+    scenario.v_model = "broken"
+    _button(rc, "Reset").click()
+    alerts = [str(a.widget.children) for a in rc.find(v.Alert)]
+    assert alerts and all("local.herding" in a and "broken.yaml" in a for a in alerts)
+    _button(rc, "Step").click()  # nothing to step; Mesa disables the button after trying
+    assert rc.find(v.Html, children=["Step: 0"]) and _button(rc, "Step").disabled
+    scenario.v_model = "baseline"
+    _button(rc, "Reset").click()
+    assert not rc.find(v.Alert) and spy.models[-1].scenario == "baseline"
 
 
 def test_side_by_side_runs_the_same_seed_under_another_scenario(monkeypatch):

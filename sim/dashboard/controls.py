@@ -151,8 +151,8 @@ class DashboardModel(RegulatoryCompetition):
             mesa.Model.__init__(self, seed=int(seed))
             self.seed, self.scenario, self.error = int(seed), scenario, str(exc)
             self.running = False
+            # Not even Mesa's step counter moves: there is no world to step.
+            self.step = self._refused
 
-    def step(self) -> None:
-        """One quarter (nothing when the config was refused)."""
-        if self.error is None:
-            super().step()
+    def _refused(self) -> None:
+        """What Step does when the config was refused: nothing."""

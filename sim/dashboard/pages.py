@@ -25,14 +25,15 @@ PAGE_TITLES = (
 COMPARE_DEFAULT = "export_controls_tight"
 
 
-def _error(model) -> solara.Element | None:
-    # A refused config leaves no tables to draw: its one line is the whole page.
-    return solara.Error(f"Config error: {model.error}") if model.error else None
-
-
 def _figure(draw: Callable, *models) -> solara.Element:
+    """The figure ``draw(*models)``, redrawn when a model steps; a refused config leaves no
+    tables to draw, so its one line stands in the figure's place."""
     key = [m for model in models for m in (model, model.steps)]
-    fig: Figure = solara.use_memo(lambda: draw(*models), key)
+    failed = next((model.error for model in models if model.error), None)
+    # The hook runs on every render, error or not (hooks must keep their order).
+    fig: Figure | None = solara.use_memo(lambda: None if failed else draw(*models), key)
+    if failed:
+        return solara.Error(f"Config error: {failed}")
     # Fast PNG compression: zlib's default level costs a tenth of the drawing time.
     return solara.FigureMatplotlib(
         fig, dependencies=key, format="png", pil_kwargs={"compress_level": 1}
@@ -46,7 +47,7 @@ def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
         with solara.Column(gap="4px") as column:
             run = f"({model.scenario}, seed {model.seed})"
             solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** {run}. {text}")
-            _error(model) or _figure(draw, model)
+            _figure(draw, model)
         return column
 
     show.__name__ = f"{draw.__name__}_panel"
@@ -73,7 +74,7 @@ def compare(model):
             "settings under another scenario (dashed): what one lever changes."
         )
         solara.Select("Compare with scenario", value=other, values=names)
-        _error(model) or _error(right) or _figure(figures.compare, model, right)
+        _figure(figures.compare, model, right)
     return column
 
 
