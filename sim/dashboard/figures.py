@@ -32,6 +32,16 @@ def _figure(rows: int, height: float = 2.3, width: float = 6.4) -> tuple[Figure,
     return fig, list(axes)
 
 
+def _line(ax, key: str, x, y, **style):
+    """Line ``key`` of ``ax``, created or given new data: a figure kept from step to step keeps
+    its artists, ticks and legend, which is most of the time its drawing takes."""
+    for line in ax.lines:
+        if line.get_gid() == key:
+            line.set_data(x, y)
+            return line
+    return ax.plot(x, y, gid=key, **style)[0]
+
+
 def _when(model) -> str:
     year, quarter = model.calendar(model.steps)
     return f"{year}Q{quarter}"
@@ -64,41 +74,49 @@ def _horizon(model, *axes, y: bool = True) -> None:
         ax.tick_params(labelsize=7)
 
 
-def poles(model) -> Figure:
-    """Capability and foundation-model shares of the three poles, and fragmentation."""
+def poles(model, fig: Figure | None = None) -> Figure:
+    """Capability and foundation-model shares of the three poles, and fragmentation (``fig``:
+    this figure drawn at an earlier step of the same model, updated in place)."""
     df = table(model, "model")
-    fig, (cap, fm, frag) = _figure(3)
+    fresh = fig is None
+    fig, (cap, fm, frag) = _figure(3) if fresh else (fig, fig.axes)
     for ax, kind, title in (
         (cap, "capability", "share of world capability"),
         (fm, "foundation_model", "share of foundation models (last 4 quarters)"),
     ):
         for pole in POLES:
-            ax.plot(df.time, df[f"{kind}_share_{pole}"], color=POLE_COLOURS[pole], label=pole)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylim(0, 1)
-    cap.legend(loc="upper right", fontsize=8, ncol=3)
-    frag.plot(df.time, df.fragmentation, color="black")
-    frag.set_title("fragmentation of stances (R, F, E)", fontsize=10)
+            col = f"{kind}_share_{pole}"
+            _line(ax, col, df.time, df[col], color=POLE_COLOURS[pole], label=pole)
+        if fresh:
+            ax.set_title(title, fontsize=10)
+            ax.set_ylim(0, 1)
+    _line(frag, "fragmentation", df.time, df.fragmentation, color="black")
     frag.set_ylim(0, max(0.5, float(df.fragmentation.max()) * 1.1))
-    _horizon(model, cap, fm, frag)
+    if fresh:
+        cap.legend(loc="upper right", fontsize=8, ncol=3)
+        frag.set_title("fragmentation of stances (R, F, E)", fontsize=10)
+        _horizon(model, cap, fm, frag)
     fig.suptitle(f"{model.scenario}, seed {model.seed}: {_when(model)}", fontsize=10)
     return fig
 
 
-def stances(model) -> Figure:
+def stances(model, fig: Figure | None = None) -> Figure:
     """Restrictiveness R, facilitation F and enforcement E of the main states."""
     df = table(model, "states")
     df = df[df.state.isin(MAIN_STATES)]
-    fig, axes = _figure(3)
+    fresh = fig is None
+    fig, axes = _figure(3) if fresh else (fig, fig.axes)
     for ax, col, title in zip(
         axes, "RFE", ("restrictiveness R", "facilitation F", "enforcement E"), strict=True
     ):
         for name, rows in df.groupby("state", sort=False):
-            ax.plot(rows.time, rows[col], label=name, lw=1.5)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylim(0, 1)
-    axes[0].legend(loc="upper left", fontsize=7, ncol=4)
-    _horizon(model, *axes)
+            _line(ax, name, rows.time, rows[col], label=name, lw=1.5)
+        if fresh:
+            ax.set_title(title, fontsize=10)
+            ax.set_ylim(0, 1)
+    if fresh:
+        axes[0].legend(loc="upper right", fontsize=7, ncol=4)
+        _horizon(model, *axes)
     fig.suptitle(f"stances of the main states: {_when(model)}", fontsize=10)
     return fig
 
@@ -108,24 +126,28 @@ def _china_localities(model) -> pd.DataFrame:
     return df[df.state == "china"]
 
 
-def localities(model) -> Figure:
+def localities(model, fig: Figure | None = None) -> Figure:
     """China's localities: facilitation, spending and waste, and the LLM herd."""
     df = _china_localities(model)
-    fig, (fac, money, herd) = _figure(3)
-    for _, rows in df.groupby("locality", sort=False):
-        fac.plot(rows.time, rows.facilitation, color="tab:red", alpha=0.35, lw=0.8)
-    fac.set_title(f"facilitation of China's {df.locality.nunique()} localities", fontsize=10)
-    fac.set_ylim(0, 1)
+    fresh = fig is None
+    fig, (fac, money, herd) = _figure(3) if fresh else (fig, fig.axes)
+    for name, rows in df.groupby("locality", sort=False):
+        _line(fac, name, rows.time, rows.facilitation, color="tab:red", alpha=0.35, lw=0.8)
     total = df.groupby("time")[["spending", "waste"]].sum()
-    money.plot(total.index, total.spending, label="spending", color="tab:orange")
-    money.plot(total.index, total.waste, label="waste", color="tab:gray")
-    money.set_title("localities' AI spending and waste (USD bn per quarter)", fontsize=10)
-    money.legend(loc="upper left", fontsize=8)
+    _line(money, "spending", total.index, total.spending, label="spending", color="tab:orange")
+    _line(money, "waste", total.index, total.waste, label="waste", color="tab:gray")
+    money.relim()
+    money.autoscale_view(scalex=False)
     bets = df.groupby("time").llm_bet.sum()
-    herd.step(bets.index, bets.values, where="post", color="tab:purple")
-    herd.set_title("localities betting on their own LLM (the herd)", fontsize=10)
-    herd.set_ylim(0, max(1, df.locality.nunique()))
-    _horizon(model, fac, money, herd)
+    _line(herd, "bets", bets.index, bets.values, color="tab:purple", drawstyle="steps-post")
+    if fresh:
+        fac.set_title(f"facilitation of China's {df.locality.nunique()} localities", fontsize=10)
+        fac.set_ylim(0, 1)
+        money.set_title("localities' AI spending and waste (USD bn per quarter)", fontsize=10)
+        money.legend(loc="upper right", fontsize=8)
+        herd.set_title("localities betting on their own LLM (the herd)", fontsize=10)
+        herd.set_ylim(0, max(1, df.locality.nunique()))
+        _horizon(model, fac, money, herd)
     fig.suptitle(f"China's dual track: {_when(model)}", fontsize=10)
     return fig
 
@@ -196,7 +218,7 @@ def waico(model) -> Figure:
     lines.plot(df.time, df.mean_trust, label="mean trust between states", color="tab:green")
     lines.plot(df.time, df.waico_gdp_share, label="members' share of world GDP", color="tab:gray")
     lines.set_ylim(0, 1)
-    lines.legend(loc="lower left", fontsize=8)
+    lines.legend(loc="lower right", fontsize=8)
     _horizon(model, grid, y=False)
     _horizon(model, lines)
     fig.suptitle(f"WAICO: {_when(model)}", fontsize=10)
@@ -225,6 +247,10 @@ def trust_and_accords(model) -> Figure:
     return fig
 
 
+# Builders that update a figure of an earlier step in place (the heatmaps are drawn anew).
+REUSABLE = (poles, stances, localities)
+
+
 def compare(left, right) -> Figure:
     """Two models (same seed, two scenarios) on the same axes: what one lever changes."""
     runs = ((left, "tab:blue", "-"), (right, "tab:orange", "--"))
@@ -248,7 +274,7 @@ def compare(left, right) -> Figure:
         china = df[df.state == "china"]
         ax.plot(china.time, china.F, color=colour, ls=ls)
     ax.set_title("China's facilitation F", fontsize=9)
-    axes[0].legend(loc="lower left", fontsize=7)
+    axes[0].legend(loc="lower right", fontsize=7)
     _horizon(left, *axes)
     fig.suptitle(
         f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}", fontsize=10

@@ -30,8 +30,19 @@ def _figure(draw: Callable, *models) -> solara.Element:
     tables to draw, so its one line stands in the figure's place."""
     key = [m for model in models for m in (model, model.steps)]
     failed = next((model.error for model in models if model.error), None)
-    # The hook runs on every render, error or not (hooks must keep their order).
-    fig: Figure | None = solara.use_memo(lambda: None if failed else draw(*models), key)
+    kept = solara.use_ref(None)  # (model, figure) of the last drawing
+
+    def redraw() -> Figure | None:
+        if failed:
+            return None
+        if draw in figures.REUSABLE and kept.current and kept.current[0] is models[0]:
+            return draw(*models, fig=kept.current[1])
+        fig = draw(*models)
+        kept.current = (models[0], fig)
+        return fig
+
+    # The hooks run on every render, error or not (hooks must keep their order).
+    fig: Figure | None = solara.use_memo(redraw, key)
     if failed:
         return solara.Error(f"Config error: {failed}")
     # Fast PNG compression: zlib's default level costs a tenth of the drawing time.
