@@ -225,33 +225,36 @@ def waico(model) -> Figure:
     return fig
 
 
-def trust_and_accords(model) -> Figure:
+def trust_and_accords(model, fig: Figure | None = None) -> Figure:
     """Trust between states now (``model.trust``) and who signed the other instruments."""
     names = model.state_names
+    others = [i for i in model.institutions if hasattr(i, "signatories")]
+    signed = np.array([[s in a.signatories for s in model.states] for a in others], dtype=float)
+    in_force = np.array([a.in_force(model.steps - 1) for a in others], dtype=float)
+    shade = signed * (0.5 + 0.5 * in_force[:, None])
+    title = f"trust of row in column (same order), {_when(model)}"
+    if fig is not None:
+        trust, accords = fig.axes[:2]
+        trust.images[0].set_data(model.trust)
+        accords.images[0].set_data(shade)
+        trust.set_title(title, fontsize=9)
+        return fig
     fig = _new(6.9, left=0.4)
     fig.subplots_adjust(bottom=0.13)
     trust, accords = fig.subplots(2, 1, height_ratios=[3, 2], gridspec_kw={"hspace": 0.45})
     image = trust.imshow(model.trust, cmap="Greens", vmin=0, vmax=1)
     trust.set_xticks([])
     trust.set_yticks(range(len(names)), names, fontsize=7)
-    trust.set_title(f"trust of row in column (same order), {_when(model)}", fontsize=9)
+    trust.set_title(title, fontsize=9)
     fig.colorbar(image, ax=trust, shrink=0.8)
-    others = [i for i in model.institutions if hasattr(i, "signatories")]
-    signed = np.array([[s in a.signatories for s in model.states] for a in others], dtype=float)
-    quarter = model.steps - 1
-    in_force = np.array([a.in_force(quarter) for a in others], dtype=float)
-    accords.imshow(signed * (0.5 + 0.5 * in_force[:, None]), cmap="Purples", vmin=0, vmax=1)
+    accords.imshow(shade, cmap="Purples", vmin=0, vmax=1)
     accords.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
     accords.set_yticks(range(len(others)), [a.label[:38] for a in others], fontsize=7)
     accords.set_title("signatories of the other instruments (pale: not yet in force)", fontsize=9)
     return fig
 
 
-# Builders that update a figure of an earlier step in place (the heatmaps are drawn anew).
-REUSABLE = (poles, stances, localities)
-
-
-def compare(left, right) -> Figure:
+def compare(left, right, fig: Figure | None = None) -> Figure:
     """Two models (same seed, two scenarios) on the same axes: what one lever changes."""
     runs = ((left, "tab:blue", "-"), (right, "tab:orange", "--"))
     model_cols = [
@@ -261,22 +264,35 @@ def compare(left, right) -> Figure:
         ("waico_members", "WAICO members"),
         ("mean_trust", "mean trust between states"),
     ]
-    fig = _new(6.9)
-    axes = fig.subplots(3, 2, gridspec_kw={"hspace": 0.5, "wspace": 0.25}).ravel()
+    fresh = fig is None
+    if fresh:
+        fig = _new(6.9)
+        fig.subplots(3, 2, gridspec_kw={"hspace": 0.5, "wspace": 0.25})
+    axes = fig.axes
     for ax, (col, title) in zip(axes, model_cols, strict=False):
-        for model, colour, ls in runs:
+        for side, (model, colour, ls) in enumerate(runs):
             df = table(model, "model")
-            ax.plot(df.time, df[col], color=colour, ls=ls, label=model.scenario)
-        ax.set_title(title, fontsize=9)
-    ax = axes[-1]
-    for model, colour, ls in runs:
+            _line(ax, f"{side}", df.time, df[col], color=colour, ls=ls, label=model.scenario)
+        ax.relim()
+        ax.autoscale_view(scalex=False)
+        if fresh:
+            ax.set_title(title, fontsize=9)
+    ax = axes[5]
+    for side, (model, colour, ls) in enumerate(runs):
         df = table(model, "states")
         china = df[df.state == "china"]
-        ax.plot(china.time, china.F, color=colour, ls=ls)
-    ax.set_title("China's facilitation F", fontsize=9)
-    axes[0].legend(loc="lower right", fontsize=7)
-    _horizon(left, *axes)
+        _line(ax, f"{side}", china.time, china.F, color=colour, ls=ls)
+    ax.relim()
+    ax.autoscale_view(scalex=False)
+    if fresh:
+        ax.set_title("China's facilitation F", fontsize=9)
+        axes[0].legend(loc="lower right", fontsize=7)
+        _horizon(left, *axes)
     fig.suptitle(
         f"seed {left.seed}: {left.scenario} vs {right.scenario}, {_when(left)}", fontsize=10
     )
     return fig
+
+
+# Builders that update a figure of an earlier step in place (the other heatmaps are drawn anew).
+REUSABLE = (poles, stances, localities, trust_and_accords, compare)

@@ -30,15 +30,16 @@ def _figure(draw: Callable, *models) -> solara.Element:
     tables to draw, so its one line stands in the figure's place."""
     key = [m for model in models for m in (model, model.steps)]
     failed = next((model.error for model in models if model.error), None)
-    kept = solara.use_ref(None)  # (model, figure) of the last drawing
+    kept = solara.use_ref(None)  # (models, figure) of the last drawing
 
     def redraw() -> Figure | None:
         if failed:
             return None
-        if draw in figures.REUSABLE and kept.current and kept.current[0] is models[0]:
+        same = kept.current and all(a is b for a, b in zip(kept.current[0], models, strict=True))
+        if draw in figures.REUSABLE and same:
             return draw(*models, fig=kept.current[1])
         fig = draw(*models)
-        kept.current = (models[0], fig)
+        kept.current = (models, fig)
         return fig
 
     # The hooks run on every render, error or not (hooks must keep their order).
