@@ -1,0 +1,7 @@
+"""The students' dashboard: Mesa's SolaraViz over the model's own tables (``sim/app.py``).
+
+``controls`` turns the config tree and the schemas into widgets and builds the model from
+them; ``figures`` draws the pages with Matplotlib from ``model_frame()``, ``states_frame()``,
+``localities_frame()`` and ``instruments_frame()``; ``pages`` wraps the figures as Solara
+components, one list entry per panel and page.
+"""

@@ -1,0 +1,152 @@
+"""The dashboard's four pages as ``(component, page)`` pairs for Mesa's ``SolaraViz``.
+
+Page 0: the three poles; page 1: China's dual track; page 2: WAICO and the other instruments;
+page 3: the same seed under two scenarios. Each panel is a plain function of the model: Mesa
+wraps it in a component that redraws after every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+from matplotlib.figure import Figure
+
+from sim.dashboard import figures
+from sim.dashboard.controls import DashboardModel, options
+
+PAGE_TITLES = (
+    "The three poles",
+    "China's dual track",
+    "WAICO and the other instruments",
+    "Side by side",
+)
+# Compared with the baseline, or the baseline with this (when the run is the baseline).
+COMPARE_DEFAULT = "export_controls_tight"
+
+
+def _figure(draw: Callable, *models) -> solara.Element:
+    """The figure ``draw(*models)``, redrawn when a model steps; a refused config leaves no
+    tables to draw, so its one line stands in the figure's place."""
+    key = [m for model in models for m in (model, model.steps)]
+    failed = next((model.error for model in models if model.error), None)
+    kept = solara.use_ref(None)  # (models, figure) of the last drawing
+
+    def redraw() -> Figure | None:
+        if failed:
+            return None
+        same = kept.current and all(a is b for a, b in zip(kept.current[0], models, strict=True))
+        if draw in figures.REUSABLE and same:
+            return draw(*models, fig=kept.current[1])
+        fig = draw(*models)
+        kept.current = (models, fig)
+        return fig
+
+    # The hooks run on every render, error or not (hooks must keep their order).
+    fig: Figure | None = solara.use_memo(redraw, key)
+    if failed:
+        return solara.Error(f"Config error: {failed}")
+    # Fast PNG compression: zlib's default level costs a tenth of the drawing time.
+    return solara.FigureMatplotlib(
+        fig, dependencies=key, format="png", pil_kwargs={"compress_level": 1}
+    )
+
+
+def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
+    """A panel: a heading (page name and panel title), a line for students, a figure."""
+
+    def show(model):
+        with solara.Column(gap="4px") as column:
+            run = f"({model.scenario}, seed {model.seed})"
+            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** {run}. {text}")
+            _figure(draw, model)
+        return column
+
+    show.__name__ = f"{draw.__name__}_panel"
+    return show
+
+
+def twin(model: DashboardModel, scenario: str) -> DashboardModel:
+    """The main model's seed and widget values under another scenario, not yet stepped."""
+    return DashboardModel(seed=model.seed, scenario=scenario, **model.widget_values)
+
+
+def compare(model):
+    """Page 3: the main model beside a twin under the chosen scenario, stepped to the same
+    quarter."""
+    names = options("scenario")
+    first = "baseline" if model.scenario != "baseline" else COMPARE_DEFAULT
+    other = solara.use_reactive(first if first in names else names[0])
+    right = solara.use_memo(lambda: twin(model, other.value), [model, other.value])
+    while right.running and right.steps < model.steps:
+        right.step()
+    with solara.Column(gap="4px") as column:
+        solara.Markdown(
+            f"**{PAGE_TITLES[3]}**. The run on the left (solid) against the same seed and "
+            "settings under another scenario (dashed): what one lever changes."
+        )
+        solara.Select("Compare with scenario", value=other, values=names)
+        _figure(figures.compare, model, right)
+    return column
+
+
+COMPONENTS = [
+    (
+        panel(
+            0,
+            "capability and foundation models",
+            "Shares of the US, EU and China poles; fragmentation is how far apart the "
+            "stances are (0: all alike).",
+            figures.poles,
+        ),
+        0,
+    ),
+    (
+        panel(
+            0,
+            "stances",
+            "How restrictive, facilitative and strict each main state is.",
+            figures.stances,
+        ),
+        0,
+    ),
+    (
+        panel(
+            1,
+            "localities",
+            "Local governments compete on facilitation, spend (and waste) budget and "
+            "herd into local LLMs.",
+            figures.localities,
+        ),
+        1,
+    ),
+    (
+        panel(
+            1,
+            "instruments",
+            "Which local instruments spread, and which the centre codified.",
+            figures.instruments,
+        ),
+        1,
+    ),
+    (
+        panel(
+            2,
+            "membership",
+            "Who joins WAICO (only in scenarios that propose it), how close members' "
+            "rules are, trust.",
+            figures.waico,
+        ),
+        2,
+    ),
+    (
+        panel(
+            2,
+            "trust and accords",
+            "Trust between states now, and the signatories of the other instruments.",
+            figures.trust_and_accords,
+        ),
+        2,
+    ),
+    (compare, 3),
+]
