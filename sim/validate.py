@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -194,6 +195,18 @@ def _check_events(events: Any, refs: dict[str, list[str]], start: str) -> None:
                 raise ConfigError(
                     f"{key}: issuer and target are both '{ev.target}'; name two states"
                 )
+
+
+def check_seed(seed: Any) -> int | None:
+    """A seed given from Python, checked as the config's ``seed`` is: a whole number >= 0 or None
+    (numpy would refuse -1 with a bare error and ``int()`` would truncate 1.5)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ConfigError(f"seed: {seed!r} is not an integer; give a whole number >= 0 or None")
+    meta = next(f.metadata for f in dataclasses.fields(SimConfig) if f.name == "seed")
+    _check_value("seed", int(seed), dict(meta))
+    return int(seed)
 
 
 def validate(cfg: DictConfig) -> None:
