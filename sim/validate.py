@@ -70,12 +70,16 @@ def did_you_mean(word: str, options: list[str]) -> str:
     return "see docs/parameters.md for the allowed keys"
 
 
+def suggest(word: str, options: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` naming the closest spellings, or ``""`` when none is close."""
+    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+    return ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+
+
 def unknown_state(key: str, name: str, names: Iterable[str]) -> str:
     """The one-line message for a state name the world does not have."""
     others = [n for n in names if n != name]
-    close = difflib.get_close_matches(name, others, n=3, cutoff=0.6)
-    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
-    return f"{key}: unknown state '{name}'; {hint}known: {', '.join(others)}"
+    return f"{key}: unknown state '{name}'; {suggest(name, others)}known: {', '.join(others)}"
 
 
 def unknown_key(key: str, leaf: str, schema: type) -> str:
