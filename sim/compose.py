@@ -8,7 +8,6 @@ means the same thing on every path. Errors from Hydra, OmegaConf and YAML become
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import functools
@@ -23,16 +22,14 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, OverrideParseException
-from hydra.plugins.config_source import ConfigSource
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
-from omegaconf._utils import get_yaml_loader
-from omegaconf.errors import OmegaConfBaseException, ValidationError
-from omegaconf.nodes import FloatNode, IntegerNode
+from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
 from sim.validate import ConfigError, suggest, unknown_key, unknown_state, validate
+from sim.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
 CONFIG_DIR = Path(
     os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parent.parent / "configs")
@@ -128,7 +125,7 @@ def explain(exc: BaseException, states: Iterable[str] = (), dirs: Iterable[Path]
         line = unknown_option(*group.groups(), dirs)
         parent = re.match(r"In '([\w/]+)':", msg)  # a defaults list of a file, not the command
         path = _config_file(parent.group(1), dirs) if parent else None
-        return f"{_where(path)}: {line}" if path and parent.group(1) != "config" else line
+        return f"{shown(path)}: {line}" if path and parent.group(1) != "config" else line
     if type(root).__module__.startswith("yaml"):
         where = getattr(root, "problem_mark", None)
         line = f" line {where.line + 1}" if where else ""
@@ -197,75 +194,6 @@ def _config_file(name: str, dirs: Iterable[Path] = ()) -> Path | None:
     return next((f for f in files if f.is_file()), None)
 
 
-def _scenario_problem(path: Path) -> str | None:
-    """What makes a scenario file unusable before Hydra reads it (Hydra would only say that the
-    file's keys land under an unknown key 'scenario'), or None."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.load(text, Loader=get_yaml_loader())
-    except yaml.YAMLError:
-        return None  # Hydra reports malformed YAML with its line
-    if raw is None:
-        return "the file is empty; a scenario gives a defaults list (- baseline) and its values"
-    if not isinstance(raw, dict):
-        kind = "a list" if isinstance(raw, list) else f"a {type(raw).__name__}"
-        return f"the top level is {kind}; a scenario is a mapping of keys (key: value)"
-    if ConfigSource._get_header_dict(text).get("package") != "_global_":
-        return "the first line must be '# @package _global_' (else its keys land under 'scenario')"
-    return None
-
-
-@functools.lru_cache(maxsize=64)
-def _check_scenario_files(scenario: str, dirs: tuple[Path, ...], fingerprint: int) -> None:
-    """Check a scenario's file and the scenario files its defaults list names."""
-    seen, todo = set(), [scenario]
-    while todo:
-        name = todo.pop()
-        path = _config_file(f"scenario/{name}", dirs)
-        if name in seen or path is None:
-            continue  # Hydra reports an unknown scenario with the list of scenarios
-        seen.add(name)
-        problem = _scenario_problem(path)
-        if problem:
-            raise ConfigError(f"{_where(path)}: {problem}")
-        defaults = yaml.safe_load(path.read_text(encoding="utf-8")).get("defaults") or []
-        todo += [d for d in defaults if isinstance(d, str) and d != "_self_" and "/" not in d]
-
-
-# A quoted number ("0.5") is text, yet OmegaConf silently converts it for a float or int field;
-# while composing, such a value is refused as the wrong type (the README promises this).
-_QUOTED = "'$VALUE' is quoted, so it is text, not a number; write it without quotes"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _strict(convert):
-    def check(node, value):
-        if isinstance(value, str) and _is_number(value):
-            raise ValidationError(_QUOTED)
-        return convert(node, value)
-
-    return check
-
-
-@contextlib.contextmanager
-def _numbers_unquoted():
-    saved = {cls: cls.__dict__["_validate_and_convert_impl"] for cls in (FloatNode, IntegerNode)}
-    for cls, convert in saved.items():
-        cls._validate_and_convert_impl = _strict(convert)
-    try:
-        yield
-    finally:
-        for cls, convert in saved.items():
-            cls._validate_and_convert_impl = convert
-
-
 def _fingerprint(dirs: Iterable[Path]) -> int:
     # Edited YAML (a notebook user changing their scenario) must not hit a stale cache entry.
     return max((p.stat().st_mtime_ns for d in dirs for p in d.rglob("*.yaml")), default=0)
@@ -281,7 +209,7 @@ def _in_hydra(fn):
 @functools.lru_cache(maxsize=64)
 def _compose_cached(scenario: str, cli: tuple[str, ...], fingerprint: int) -> DictConfig:
     args = [f"scenario={scenario}", *cli]
-    with _numbers_unquoted():
+    with numbers_unquoted():
         return _in_hydra(lambda: compose(config_name="config", overrides=args))
 
 
@@ -341,20 +269,13 @@ def origin(
     return None
 
 
-def _where(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _located(
     message: str, scenario: str, cli: list[str], given: Iterable[str], search: list[Path]
 ) -> str:
     """Prefix a one-line error with the file that holds the offending key, when a file does."""
     key = re.match(r"([A-Za-z_]\w*(?:\.\w+)*)(?=: | = )", message)
     path = origin(key.group(1), scenario, cli, given, search) if key else None
-    return f"{_where(path)}: {message}" if path else message
+    return f"{shown(path)}: {message}" if path else message
 
 
 def scenario_label(scenario: str, overrides: Iterable[str] | Mapping[str, Any] | None) -> str:
@@ -392,12 +313,12 @@ def compose_config(
         cli.append(f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]")
     search = [CONFIG_DIR, *dirs]
     key = (str(scenario), tuple(cli), _fingerprint(search))
-    _check_scenario_files(str(scenario), tuple(dirs), key[2])
+    check_scenario_files(str(scenario), tuple(search), key[2])
     try:
         cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
         if values:
-            with _numbers_unquoted():
+            with numbers_unquoted():
                 cfg = _apply(cfg, values)
     except ConfigError:
         raise
