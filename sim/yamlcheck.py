@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from pathlib import Path
+from typing import Any
 
 import yaml
 from hydra.plugins.config_source import ConfigSource
@@ -28,14 +29,9 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def _scenario_problem(path: Path) -> str | None:
-    """What makes a scenario file unusable before Hydra reads it (Hydra would only say that the
-    file's keys land under an unknown key 'scenario'), or None."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.load(text, Loader=get_yaml_loader())
-    except yaml.YAMLError:
-        return None  # Hydra reports malformed YAML with its line
+def _scenario_problem(raw: Any, text: str) -> str | None:
+    """What makes a scenario file unusable (Hydra would only say that the file's keys land under
+    an unknown key 'scenario'), or None. ``raw`` is the file's YAML, ``text`` the file."""
     if raw is None:
         return "the file is empty; a scenario gives a defaults list (- baseline) and its values"
     if not isinstance(raw, dict):
@@ -58,11 +54,17 @@ def check_scenario_files(scenario: str, search: tuple[Path, ...], fingerprint: i
         if name in seen or path is None:
             continue  # Hydra reports an unknown scenario with the list of scenarios
         seen.add(name)
-        problem = _scenario_problem(path)
+        text = path.read_text(encoding="utf-8")
+        try:
+            raw = yaml.load(text, Loader=get_yaml_loader())
+        except yaml.YAMLError:
+            continue  # Hydra reports malformed YAML with its line
+        problem = _scenario_problem(raw, text)
         if problem:
             raise ConfigError(f"{shown(path)}: {problem}")
-        defaults = yaml.safe_load(path.read_text(encoding="utf-8")).get("defaults") or []
-        todo += [d for d in defaults if isinstance(d, str) and d != "_self_" and "/" not in d]
+        defaults = raw.get("defaults")
+        names = defaults if isinstance(defaults, list) else []
+        todo += [d for d in names if isinstance(d, str) and d != "_self_" and "/" not in d]
 
 
 # A quoted number ("0.5") is text, yet OmegaConf silently converts it for a float or int field;
