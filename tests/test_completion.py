@@ -36,13 +36,6 @@ def test_version_is_the_package_version(capsys):
     assert len(out.splitlines()) == 1
 
 
-def test_version_in_a_subprocess(run_sim, tmp_path):
-    proc = run_sim(["--version"], cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"regcomp-sim {sim.__version__}"), proc.stdout
-    assert list(tmp_path.iterdir()) == []
-
-
 # -- the console script ---------------------------------------------------------------------------
 
 
