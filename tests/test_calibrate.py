@@ -106,6 +106,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # two seeds in a subprocess; the in-process tests cover the table
 def test_cli_writes_both_files(tmp_path):
     out = tmp_path / "cal"
     proc = run_cli("--seeds", "2", "--out", str(out))

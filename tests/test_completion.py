@@ -147,26 +147,29 @@ def test_shell_completion_misuse_is_one_line(argv, capsys):
 # -- completion: the installed bash function, end to end ------------------------------------------
 
 
-def complete_in_bash(words: list[str], bin_dir: Path, cwd: Path) -> list[str]:
-    """Install the completion as a user would (eval of its script) and press TAB after words."""
-    line = " ".join(words)
-    script = (
-        f'eval "$({PYTHON} -m sim --shell-completion install=bash)"\n'
-        f"COMP_LINE='{line}'; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}\n"
-        "_regcomp_completion\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
+def complete_in_bash(lines: list[list[str]], bin_dir: Path, cwd: Path) -> list[list[str]]:
+    """Install the completion as a user would (eval of its script) and press TAB after each
+    list of words; one bash for all (each TAB starts a Python process)."""
+    script = f'eval "$({PYTHON} -m sim --shell-completion install=bash)"\n'
+    for words in lines:
+        line = " ".join(words)
+        script += (
+            f"COMP_LINE='{line}'; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}\n"
+            "_regcomp_completion\n"
+            'printf "%s\\n" "${COMPREPLY[@]}" "--"\n'
+        )
     proc = run(["bash", "--norc", "-c", script], bin_dir, cwd)
     assert proc.returncode == 0, proc.stderr
-    return [w for w in proc.stdout.splitlines() if w]
+    answers = proc.stdout.split("--\n")[:-1]
+    return [[w for w in answer.splitlines() if w] for answer in answers]
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_bash_completes_python_m_sim(bin_dir, tmp_path):
-    assert complete_in_bash([PYTHON, "-m", "sim", "scenario=waico"], bin_dir, tmp_path) == WAICO
-
-
-@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_bash_completes_the_console_script(bin_dir, tmp_path):
-    words = complete_in_bash(["regcomp", "seed=3", "waico="], bin_dir, tmp_path)
-    assert words == ["waico=hk_cohost", "waico=shanghai", "waico=singapore"]
+def test_bash_completes_python_m_sim_and_the_console_script(bin_dir, tmp_path):
+    python_m_sim, regcomp = complete_in_bash(
+        [[PYTHON, "-m", "sim", "scenario=waico"], ["regcomp", "seed=3", "waico="]],
+        bin_dir,
+        tmp_path,
+    )
+    assert python_m_sim == WAICO
+    assert regcomp == ["waico=hk_cohost", "waico=shanghai", "waico=singapore"]
