@@ -56,6 +56,13 @@ def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
     return 0 if report.complete else 1
 
 
+def _positive(text: str) -> int:
+    """``--jobs``: a whole number from 1 (0 would silently fall back to every core)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number >= 1")
+    return int(text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not the usage block
         self.exit(2, f"error: {message} (see python -m experiments --help)\n")
@@ -73,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--config-dir", action="append", default=[], help="your own config folder")
         if cmd != "figure":
             p.add_argument("--launcher", choices=sorted(LAUNCHERS), default="joblib")
-            p.add_argument("--jobs", type=int, default=None, help="parallel jobs (joblib, ray)")
+            p.add_argument("--jobs", type=_positive, help="parallel jobs (joblib, ray)")
             p.add_argument("--no-figure", action="store_true", help="run and aggregate only")
         p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
     args, rest = parser.parse_known_args(argv)

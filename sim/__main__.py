@@ -6,6 +6,10 @@
     python -m sim scenario=waico_hk_cohost export_controls=tight   # scenario plus a module
     python -m sim --config-dir my_configs scenario=my_world      # a scenario of your own
     python -m sim --help [TOPIC]                                  # scenarios and parameters
+    python -m sim --version
+    eval "$(python -m sim --shell-completion install=bash)"        # tab completion (bash, zsh)
+
+``regcomp`` (the console script) is the same command.
 
 Each run writes model.parquet, states.parquet, localities.parquet, summary.json, overview.png
 and Hydra's .hydra/ into a new folder under results/runs/. Bad input ends with one line naming
@@ -67,9 +71,32 @@ def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
     return flags, dirs, overrides
 
 
+def answer_version(flags: list[str]) -> None:
+    """``--version``: the package's version (Hydra's own flag would print Hydra's)."""
+    if "--version" in flags:
+        import hydra
+        import mesa
+
+        import sim
+
+        print(f"regcomp-sim {sim.__version__} (Mesa {mesa.__version__}, Hydra {hydra.__version__})")
+        sys.exit(0)
+
+
+def answer_completion(flags: list[str], commands: list[str]) -> None:
+    """``--shell-completion``/``-sc``: ours, which also completes ``python -m sim``."""
+    if "--shell-completion" in flags or "-sc" in flags:
+        from sim import completion
+
+        sys.exit(completion.main(commands, os.environ.get("COMP_LINE", "")))
+
+
 def precheck(argv: list[str]) -> None:
-    """Answer ``--help``; compose and validate the overrides before Hydra creates a run folder."""
+    """Answer ``--help``, ``--version`` and ``--shell-completion``; compose and validate the
+    overrides before Hydra creates a run folder."""
     flags, dirs, overrides = _split(argv)
+    answer_version(flags)
+    answer_completion(flags, overrides)
     if "--help" in flags or "-h" in flags:
         from sim import clihelp
 

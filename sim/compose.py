@@ -9,6 +9,7 @@ means the same thing on every path. Errors from Hydra, OmegaConf and YAML become
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import os
 import re
@@ -19,14 +20,16 @@ from typing import Any
 import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
-from hydra.errors import HydraException
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
-from sim.validate import ConfigError, unknown_key, unknown_state, validate
+from sim.validate import ConfigError, suggest, unknown_key, unknown_state, validate
+from sim.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
 CONFIG_DIR = Path(
     os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parent.parent / "configs")
@@ -34,9 +37,9 @@ CONFIG_DIR = Path(
 register_configs()
 
 
-def available(group: str) -> list[str]:
-    """Names of the configs in a group folder (e.g. the scenarios)."""
-    return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
+def available(group: str, dirs: Iterable[Path] = ()) -> list[str]:
+    """Names of the configs in a group folder (e.g. the scenarios), also in users' folders."""
+    return sorted({p.stem for d in (CONFIG_DIR, *dirs) for p in (Path(d) / group).glob("*.yaml")})
 
 
 def module_groups() -> list[str]:
@@ -55,17 +58,74 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
+def unknown_option(group: str, value: str, dirs: Iterable[Path] = ()) -> str:
+    """The one-line message for a scenario or module option that no file provides."""
+    names = ", ".join(available(group, dirs))
+    if not value:
+        return f"{group}: no {group} given; available: {names}"
+    hint = suggest(value, available(group, dirs))
+    return f"{group}: unknown {group} '{value}'; {hint}available: {names}"
+
+
+def unknown_top_key(leaf: str) -> str:
+    """The one-line message for an unknown top-level key: the closest parameter section, module
+    or group (``export_control`` -> ``export_controls``), else all of them."""
+    fields = [f.name for f in dataclasses.fields(config.SimConfig)]
+    groups = ["scenario", "world", *module_groups()]
+    if leaf in groups:  # a group's file read without its package line
+        return (
+            f"{leaf}: unknown key '{leaf}'; a {leaf} file lacks '# @package _global_' as its "
+            "first line, so its keys land under this key"
+        )
+    hint = suggest(leaf, [*fields, *groups])
+    return f"{leaf}: unknown key '{leaf}'; " + (
+        hint.strip() or f"allowed: {', '.join(fields)}; or a choice: {'=, '.join(groups)}="
+    )
+
+
+def _override_message(override: str, exc: HydraException) -> str:
+    """One line for an override Hydra cannot parse (its lexer's own words are cryptic)."""
+    key, eq, value = override.partition("=")
+    key = key.lstrip("+~")
+    bad = next((c for c in key if not (c.isascii() and (c.isalnum() or c in "_./@-"))), None)
+    if bad:
+        top = key.split(".")[0]
+        hint = suggest(top, [f.name for f in dataclasses.fields(config.SimConfig)]).strip()
+        return f"{key}: '{bad}' cannot be part of a key (ASCII letters, digits, _ and .)" + (
+            f"; {hint}" if hint else ""
+        )
+    if not eq:
+        return f"{override}: not an override; write key=value (e.g. steps=80)"
+    if any(not c.isascii() or c.isspace() for c in value):
+        return f"{key}: quote a value with spaces or non-ASCII letters: \"{key}='{value}'\""
+    return f"{key}: cannot read '{value}' ({str(exc).splitlines()[0]})"
+
+
+def _unparsable(cli: Iterable[str]) -> str | None:
+    """The message for the first override Hydra cannot parse, if any."""
+    parser = OverridesParser.create()
+    for override in cli:
+        try:
+            parser.parse_override(override)
+        except HydraException as exc:
+            return _override_message(override, exc)
+    return None
+
+
+def explain(exc: BaseException, states: Iterable[str] = (), dirs: Iterable[Path] = ()) -> str:
     """One line saying what is wrong with a composed config and what is allowed.
 
-    ``states`` are the known state names, listed when an override names an unknown state.
+    ``states`` are the known state names, listed when an override names an unknown state;
+    ``dirs`` are users' config folders, whose scenarios are listed too.
     """
     root = _root_cause(exc)
     msg = str(exc)
-    group = re.search(r"Could not find '([\w/]+)/([^']+)'", msg)
+    group = re.search(r"Could not (?:find|load) '(\w+)/([^']*)'", msg)
     if group:
-        name, value = group.groups()
-        return f"{name}: unknown {name} '{value}'; available: {', '.join(available(name))}"
+        line = unknown_option(*group.groups(), dirs)
+        parent = re.match(r"In '([\w/]+)':", msg)  # a defaults list of a file, not the command
+        path = _config_file(parent.group(1), dirs) if parent else None
+        return f"{shown(path)}: {line}" if path and parent.group(1) != "config" else line
     if type(root).__module__.startswith("yaml"):
         where = getattr(root, "problem_mark", None)
         line = f" line {where.line + 1}" if where else ""
@@ -80,6 +140,8 @@ def explain(exc: BaseException, states: Iterable[str] = ()) -> str:
         if unknown and key == f"states.{unknown.group(1)}":
             return unknown_state(key, unknown.group(1), states)
         found = re.match(r"Key '(\w+)' not in '(\w+)'", text)
+        if found and found.group(2) == "SimConfig":
+            return unknown_top_key(found.group(1))
         if found and hasattr(config, found.group(2)):
             return unknown_key(key, found.group(1), getattr(config, found.group(2)))
         conv = re.match(r"Value '(.*?)' (?:of type '\w+' )?could not be converted to (\w+)", text)
@@ -126,6 +188,12 @@ def user_dirs(config_dirs: Iterable[str | Path]) -> list[Path]:
     return dirs
 
 
+def _config_file(name: str, dirs: Iterable[Path] = ()) -> Path | None:
+    """The file of config ``group/option`` that Hydra uses: the first folder that has it."""
+    files = (Path(d) / f"{name}.yaml" for d in (CONFIG_DIR, *dirs))
+    return next((f for f in files if f.is_file()), None)
+
+
 def _fingerprint(dirs: Iterable[Path]) -> int:
     # Edited YAML (a notebook user changing their scenario) must not hit a stale cache entry.
     return max((p.stat().st_mtime_ns for d in dirs for p in d.rglob("*.yaml")), default=0)
@@ -141,7 +209,8 @@ def _in_hydra(fn):
 @functools.lru_cache(maxsize=64)
 def _compose_cached(scenario: str, cli: tuple[str, ...], fingerprint: int) -> DictConfig:
     args = [f"scenario={scenario}", *cli]
-    return _in_hydra(lambda: compose(config_name="config", overrides=args))
+    with numbers_unquoted():
+        return _in_hydra(lambda: compose(config_name="config", overrides=args))
 
 
 def _has_key(node: Any, parts: list[str]) -> bool:
@@ -200,20 +269,13 @@ def origin(
     return None
 
 
-def _where(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _located(
     message: str, scenario: str, cli: list[str], given: Iterable[str], search: list[Path]
 ) -> str:
     """Prefix a one-line error with the file that holds the offending key, when a file does."""
     key = re.match(r"([A-Za-z_]\w*(?:\.\w+)*)(?=: | = )", message)
     path = origin(key.group(1), scenario, cli, given, search) if key else None
-    return f"{_where(path)}: {message}" if path else message
+    return f"{shown(path)}: {message}" if path else message
 
 
 def scenario_label(scenario: str, overrides: Iterable[str] | Mapping[str, Any] | None) -> str:
@@ -251,20 +313,25 @@ def compose_config(
         cli.append(f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]")
     search = [CONFIG_DIR, *dirs]
     key = (str(scenario), tuple(cli), _fingerprint(search))
+    check_scenario_files(str(scenario), tuple(search), key[2])
     try:
         cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
         if values:
-            cfg = _apply(cfg, values)
+            with numbers_unquoted():
+                cfg = _apply(cfg, values)
     except ConfigError:
         raise
     except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError) as exc:
-        message = explain(exc, _state_names(*key))
+        unparsable = isinstance(_root_cause(exc), OverrideParseException)
+        message = (unparsable and _unparsable(cli)) or explain(exc, _state_names(*key), dirs)
         raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
     try:
         validate(cfg)
     except ConfigError as exc:
-        raise ConfigError(_located(str(exc), str(scenario), cli, values, search)) from exc
+        top = re.fullmatch(r"(\w+): unknown key '\1'; .*", str(exc))  # e.g. +export_control=x
+        message = unknown_top_key(top.group(1)) if top else str(exc)
+        raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
     OmegaConf.set_readonly(cfg, True)
     return cfg
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from sim import institution_metrics
@@ -272,6 +273,37 @@ STATE_REPORTERS = {
     "codified_instruments": state_codified,
     **institution_metrics.STATE_REPORTERS,
 }
+
+
+class Attribute:
+    """An agent attribute as a reporter (``None`` where the agent lacks it, as Mesa's own).
+
+    Mesa wraps an attribute name in a function local to the DataCollector, which pickle cannot
+    reach; this class can be pickled, so a model pickles with its data before and after a run.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, agent: object) -> object:
+        return getattr(agent, self.name, None)
+
+
+class DataCollector(mesa.DataCollector):
+    """Mesa's DataCollector with picklable attribute reporters; the tables are the same."""
+
+    def _new_agent_reporter(self, name, reporter):
+        if isinstance(reporter, str):
+            reporter = Attribute(reporter)
+        super()._new_agent_reporter(name, reporter)
+
+    def _new_agenttype_reporter(self, agent_type, name, reporter):
+        if isinstance(reporter, str):
+            reporter = Attribute(reporter)
+        super()._new_agenttype_reporter(agent_type, name, reporter)
+
 
 LOCAL_REPORTERS = {
     "state": "state_name",

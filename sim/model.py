@@ -39,8 +39,8 @@ from sim.compose import compose_config, scenario_label
 from sim.config import POLES
 from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
-from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
-from sim.validate import parse_quarter
+from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
+from sim.validate import check_seed, parse_quarter
 
 
 def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
@@ -76,6 +76,7 @@ class RegulatoryCompetition(mesa.Model):
         config_dirs: Sequence[str | Path] = (),
         **overrides: Any,
     ) -> None:
+        seed = check_seed(seed)
         if config is None:
             config = compose_config(scenario, overrides, config_dirs)
             scenario = scenario_label(scenario, overrides)
@@ -131,7 +132,7 @@ class RegulatoryCompetition(mesa.Model):
         self._settle()
         self.institutions = build_institutions(self)
 
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -71,12 +72,16 @@ def did_you_mean(word: str, options: list[str]) -> str:
     return "see docs/parameters.md for the allowed keys"
 
 
+def suggest(word: str, options: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` naming the closest spellings, or ``""`` when none is close."""
+    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+    return ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+
+
 def unknown_state(key: str, name: str, names: Iterable[str]) -> str:
     """The one-line message for a state name the world does not have."""
     others = [n for n in names if n != name]
-    close = difflib.get_close_matches(name, others, n=3, cutoff=0.6)
-    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
-    return f"{key}: unknown state '{name}'; {hint}known: {', '.join(others)}"
+    return f"{key}: unknown state '{name}'; {suggest(name, others)}known: {', '.join(others)}"
 
 
 def unknown_key(key: str, leaf: str, schema: type) -> str:
@@ -196,6 +201,18 @@ def _check_events(events: Any, refs: dict[str, list[str]], start: str) -> None:
                 raise ConfigError(
                     f"{key}: issuer and target are both '{ev.target}'; name two states"
                 )
+
+
+def check_seed(seed: Any) -> int | None:
+    """A seed given from Python, checked as the config's ``seed`` is: a whole number >= 0 or None
+    (numpy would refuse -1 with a bare error and ``int()`` would truncate 1.5)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ConfigError(f"seed: {seed!r} is not an integer; give a whole number >= 0 or None")
+    meta = next(f.metadata for f in dataclasses.fields(SimConfig) if f.name == "seed")
+    _check_value("seed", int(seed), dict(meta))
+    return int(seed)
 
 
 def validate(cfg: DictConfig) -> None:

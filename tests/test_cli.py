@@ -109,12 +109,18 @@ def test_precheck_accepts_good_command_line(tmp_path, monkeypatch, capsys):
 
 # -- bad command lines, real subprocess -----------------------------------------------------------
 
+# The in-process precheck tests above check every message; two of these run in the fast suite.
+SLOW = pytest.mark.slow
 BAD_CLI = [
     pytest.param(["firms.nonsense=1"], "firms.nonsense", "unknown key", id="unknown-key"),
-    pytest.param(["steps=abc"], "steps", "integer", id="wrong-type"),
+    pytest.param(["steps=abc"], "steps", "integer", id="wrong-type", marks=SLOW),
     pytest.param(["steps=4", "states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="out-of-range"),
-    pytest.param(["states.atlantis.R=0.5"], "states.atlantis", "known: us", id="unknown-state"),
-    pytest.param(["scenario=nope"], "scenario", "available: baseline", id="unknown-scenario"),
+    pytest.param(
+        ["states.atlantis.R=0.5"], "states.atlantis", "known: us", id="unknown-state", marks=SLOW
+    ),
+    pytest.param(
+        ["scenario=nope"], "scenario", "available: baseline", id="unknown-scenario", marks=SLOW
+    ),
 ]
 
 

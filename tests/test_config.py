@@ -132,7 +132,14 @@ def fresh_hydra():
     GlobalHydra.instance().clear()
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+# The baseline, one scenario with modules and one with a module list stay in the fast run.
+FAST_SCENARIOS = ("baseline", "waico_us_counter", "fragmentation")
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [s if s in FAST_SCENARIOS else pytest.param(s, marks=pytest.mark.slow) for s in SCENARIOS],
+)
 def test_hydra_app_composition_equals_compose_config(scenario, fresh_hydra):
     overrides = ["seed=5", "states.china.E=0.3"]
     ours = container(compose_config(scenario, overrides))

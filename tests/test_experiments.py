@@ -73,6 +73,7 @@ def test_mean_ci_matches_the_t_interval():
 # -- bad input: one line, exit 2, nothing written --------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess per case
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -97,6 +98,7 @@ def test_tables_must_be_known():
         compose_config("baseline", ["experiment.tables=[model,firms]"])
 
 
+@pytest.mark.slow  # three subprocesses of the runner
 def test_runner_refuses_bad_input_in_one_line(cli, tmp_path):
     res = cli(["run", "nope"], tmp_path)
     assert res.returncode == 2
@@ -112,6 +114,7 @@ def test_runner_refuses_bad_input_in_one_line(cli, tmp_path):
 # -- jobs, aggregation, resuming -------------------------------------------------------------
 
 
+@pytest.mark.slow  # a whole sweep in subprocesses
 def test_sweep_aggregates_one_row_per_run_and_step(cli, tiny):
     res = run_tiny(cli, tiny, "--launcher", "basic")
     assert res.returncode == 0, res.stderr
@@ -130,6 +133,7 @@ def test_sweep_aggregates_one_row_per_run_and_step(cli, tiny):
     assert sweep["finished"] == 6 and sweep["seeds"] == seeds and not sweep["failed"]
 
 
+@pytest.mark.slow  # a whole sweep in subprocesses
 def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(cli, tiny):
     jobs = tiny / "results" / "sweeps" / "tiny" / "jobs"
     broken = "experiment.block=0,scenario=baseline/replicate=1"
@@ -164,6 +168,7 @@ def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(cli,
         )
 
 
+@pytest.mark.slow  # a whole sweep in subprocesses
 def test_a_changed_config_reruns_the_job(cli, tiny):
     assert run_tiny(cli, tiny, "--launcher", "basic").returncode == 0
     root = tiny / "results" / "sweeps" / "tiny"

@@ -124,6 +124,7 @@ def test_the_worlds_are_compositions_with_stated_changes(world):
             assert "#" in line, f"{world}: a changed value needs a stated reason: {line}"
 
 
+@pytest.mark.slow
 def test_fragmentation_world_is_more_fragmented_than_convergence_world():
     """Market-weighted dispersion of stances after ten years, three seeds each."""
 
