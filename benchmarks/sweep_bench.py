@@ -38,10 +38,10 @@ CORES = {"basic": 1, "joblib": 2, "submitit_local": 2, "ray": 2}
 
 def serial_loop(runs: int, out: Path, first: int = 0) -> float:
     """Compose, run and write ``runs`` baseline runs one after the other in this process."""
-    from sim.compose import compose_config
     from sim.config.experiment import replicate_seed
     from sim.model import RegulatoryCompetition
-    from sim.runner import write_tables
+    from sim.tools.compose import compose_config
+    from sim.tools.runner import write_tables
 
     t0 = time.perf_counter()
     cfg = compose_config("baseline")  # once: the leanest loop a user could write

@@ -23,7 +23,7 @@ from experiments.figures.common import Sweep, SweepMismatch, save
 from experiments.lifecycle import Interrupted
 from experiments.run import LAUNCHERS, SweepError, launch
 from experiments.spec import EXPERIMENTS, Experiment, available
-from sim.validate import ConfigError
+from sim.tools.validate import ConfigError
 
 
 def figure(

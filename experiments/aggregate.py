@@ -24,8 +24,8 @@ import pandas as pd
 
 import sim
 from experiments.jobs import DONE, ERROR
-from sim.outputs import atomic_write, column_name, write_parquet
-from sim.runner import git_revision
+from sim.tools.outputs import atomic_write, column_name, write_parquet
+from sim.tools.runner import git_revision
 
 KEYS = ["run", "scenario", "seed", "replicate"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.outputs import DONE, ERROR  # the same markers as a single run's
+from sim.tools.outputs import DONE, ERROR  # the same markers as a single run's
 
 SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 
@@ -92,7 +92,7 @@ def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], cho
     A run whose folder holds a ``done.json`` for the same config is skipped, so an interrupted
     sweep run again redoes only what is missing, at the granularity of single runs.
     """
-    from sim.validate import validate
+    from sim.tools.validate import validate
 
     ex = cfg.experiment
     ex.replicate = ex.block * ex.per_job
@@ -125,7 +125,7 @@ def run_one(
     that the launcher's other jobs still run and land; the experiment runner reports it by name.
     """
     from sim.model import RegulatoryCompetition
-    from sim.runner import atomic_write, provenance, write_tables
+    from sim.tools.runner import atomic_write, provenance, write_tables
 
     if finished(outdir, digest):
         return "skipped"

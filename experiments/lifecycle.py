@@ -18,8 +18,8 @@ import threading
 import time
 from pathlib import Path
 
-from sim.outputs import FolderBusy, FolderLock
-from sim.validate import ConfigError
+from sim.tools.outputs import FolderBusy, FolderLock
+from sim.tools.validate import ConfigError
 
 RUNNER_PID = "SIM_RUNNER_PID"  # set for the child: the pid whose death ends the sweep
 POLL_S = 0.25

@@ -35,9 +35,9 @@ from experiments.lifecycle import (
     stop_group,
 )
 from experiments.spec import Experiment
-from sim.outputs import Unwritable, ensure_writable, remove_stale_tmp
-from sim.sweep import PRECHECKED, precheck_sweep
-from sim.validate import ConfigError
+from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
+from sim.tools.sweep import PRECHECKED, precheck_sweep
+from sim.tools.validate import ConfigError
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
 # account, time) is added on the command line: hydra.launcher.partition=cpu

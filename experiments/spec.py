@@ -14,11 +14,11 @@ import yaml
 from omegaconf import OmegaConf
 
 from experiments.jobs import job_id, replicates, run_folder
-from sim.compose import CONFIG_DIR
 from sim.config import ExperimentConfig
-from sim.outputs import short_digest
-from sim.sweep import expand, experiment_file, is_hydra
-from sim.validate import ConfigError
+from sim.tools.compose import CONFIG_DIR
+from sim.tools.outputs import short_digest
+from sim.tools.sweep import expand, experiment_file, is_hydra
+from sim.tools.validate import ConfigError
 
 # E1-E6 of MODEL.md §8, in the order `reproduce` runs them.
 EXPERIMENTS = (

@@ -8,6 +8,6 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0+unknown"
 
 from sim.model import RegulatoryCompetition
-from sim.validate import ConfigError
+from sim.tools.validate import ConfigError
 
 __all__ = ["ConfigError", "RegulatoryCompetition", "__version__"]

@@ -27,8 +27,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.compose import CONFIG_DIR, compose_config, scenario_label
-from sim.validate import ConfigError, validate
+from sim.tools.compose import CONFIG_DIR, compose_config, scenario_label
+from sim.tools.validate import ConfigError, validate
 
 # Flags after which Hydra composes something other than the shipped tree, or does not run.
 _NO_PRECHECK = {
@@ -86,7 +86,7 @@ def answer_version(flags: list[str]) -> None:
 def answer_completion(flags: list[str], commands: list[str]) -> None:
     """``--shell-completion``/``-sc``: ours, which also completes ``python -m sim``."""
     if "--shell-completion" in flags or "-sc" in flags:
-        from sim import completion
+        from sim.tools import completion
 
         sys.exit(completion.main(commands, os.environ.get("COMP_LINE", "")))
 
@@ -98,7 +98,7 @@ def precheck(argv: list[str]) -> None:
     answer_version(flags)
     answer_completion(flags, overrides)
     if "--help" in flags or "-h" in flags:
-        from sim import clihelp
+        from sim.tools import clihelp
 
         after = argv[argv.index("--help" if "--help" in argv else "-h") + 1 :]
         topic = after[0] if after and "=" not in after[0] and not after[0].startswith("-") else None
@@ -112,7 +112,7 @@ def precheck(argv: list[str]) -> None:
     if "-m" in flags or "--multirun" in flags:
         from hydra.plugins.sweeper import Sweeper
 
-        from sim.sweep import PRECHECKED, precheck_sweep
+        from sim.tools.sweep import PRECHECKED, precheck_sweep
 
         try:
             if not os.environ.get(PRECHECKED):
@@ -139,7 +139,7 @@ def precheck(argv: list[str]) -> None:
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def app(cfg: DictConfig) -> float:
     """The Hydra task: validate, run, write, print. Returns the final US capability share."""
-    from sim.runner import summary_table
+    from sim.tools.runner import summary_table
 
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
@@ -164,7 +164,7 @@ def app(cfg: DictConfig) -> float:
 def _run_in_folder(cfg: DictConfig, label: str, outdir: Path, overrides: list[str]) -> dict:
     """Run into ``outdir`` (complete with ``done.json``, or ``error.txt`` and exit 1)."""
     from sim.model import RegulatoryCompetition
-    from sim.runner import RunFailed, run_in_folder
+    from sim.tools.runner import RunFailed, run_in_folder
 
     try:
         build = lambda: RegulatoryCompetition(config=cfg, scenario=label)  # noqa: E731

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.validate import quarter_index
+from sim.tools.validate import quarter_index
 
 if TYPE_CHECKING:
     from sim.model import RegulatoryCompetition

@@ -35,12 +35,12 @@ from sim.agents.location import LocalLayout
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
-from sim.compose import compose_config, scenario_label
 from sim.config import POLES
 from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
-from sim.validate import check_seed, parse_quarter
+from sim.tools.compose import compose_config, scenario_label
+from sim.tools.validate import check_seed, parse_quarter
 
 
 def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
@@ -65,7 +65,7 @@ class RegulatoryCompetition(mesa.Model):
             scenario module with its option, e.g. ``export_controls="tight"``.
 
     Raises:
-        sim.validate.ConfigError: a one-line explanation of a bad scenario, key, type or value.
+        sim.ConfigError: a one-line explanation of a bad scenario, key, type or value.
     """
 
     def __init__(

@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import memory
 from sim.agents.firms import MAX_EXPECTED_COUNT, draw_counts, entry_room
-from sim.compose import compose_config
 from sim.config import schema_tree
 from sim.model import RegulatoryCompetition
-from sim.runner import summarise, summary_table
+from sim.tools import memory
+from sim.tools.compose import compose_config
+from sim.tools.runner import summarise, summary_table
+from sim.tools.validate import ConfigError
 from sim.trust import incidents_by_origin
-from sim.validate import ConfigError
 
 # Columns docs/ODD.md documents as NaN when undefined (7.9, 7.12.8, 7.13.8): a share of nothing,
 # a mean over no firms, localities or members.

@@ -13,9 +13,9 @@ pytest.importorskip("mesa.visualization", reason="the dashboard needs the [viz] 
 
 import ipyvuetify as v  # noqa: E402
 
-from sim.compose import available, module_groups  # noqa: E402
 from sim.dashboard import controls, figures, pages  # noqa: E402
 from sim.dashboard.controls import AS_SCENARIO, DashboardModel  # noqa: E402
+from sim.tools.compose import available, module_groups  # noqa: E402
 
 
 @pytest.fixture

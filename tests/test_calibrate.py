@@ -1,7 +1,7 @@
-"""The calibration protocol (``python -m sim.calibrate``): the held-out facts never reach the fit,
-the in-sample targets sit inside their bands at the fitted values, the held-out table reports
-every row as it comes out, the fitted values in configs/world/calibrated.yaml are what the fit
-gives, and the command writes whole files or none."""
+"""The calibration protocol (``python -m sim.tools.calibrate``): the held-out facts never reach
+the fit, the in-sample targets sit inside their bands at the fitted values, the held-out table
+reports every row as it comes out, the fitted values in configs/world/calibrated.yaml are what the
+fit gives, and the command writes whole files or none."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibrate import INSIDE, MISS, NOT_MEASURED, held_out_table, in_sample_table
-from sim.calibrate import fit as fitting
-from sim.calibrate import targets as tg
-from sim.calibrate.__main__ import main
-from sim.calibrate.measures import QUARTERS, InitialWorld
 from sim.model import RegulatoryCompetition
+from sim.tools.calibrate import INSIDE, MISS, NOT_MEASURED, held_out_table, in_sample_table
+from sim.tools.calibrate import fit as fitting
+from sim.tools.calibrate import targets as tg
+from sim.tools.calibrate.__main__ import main
+from sim.tools.calibrate.measures import QUARTERS, InitialWorld
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL_MD = REPO.parent / "shared" / "MODEL.md"
@@ -196,7 +196,7 @@ def test_the_fit_reproduces_the_calibrated_file():
     problem = fitting.problem(seeds=len(record["seeds"]))
     assert problem.start() == pytest.approx(values)  # the world includes the file last
     assert problem.objective(values) == pytest.approx(record["objective"], rel=1e-3), (
-        "configs/world/calibrated.yaml is stale: rerun python -m sim.calibrate fit"
+        "configs/world/calibrated.yaml is stale: rerun python -m sim.tools.calibrate fit"
     )
     result = fitting.fit(problem, max_nfev=2)
     moved = {k: v for k, v in result.values.items() if v != pytest.approx(values[k], rel=0.05)}
@@ -240,7 +240,7 @@ def test_cli_writes_both_tables(tmp_path, capsys):
 @pytest.mark.slow
 def test_cli_in_a_real_process(tmp_path):
     out = tmp_path / "cal"
-    argv = [sys.executable, "-m", "sim.calibrate", "--seeds", "1", "--out", str(out)]
+    argv = [sys.executable, "-m", "sim.tools.calibrate", "--seeds", "1", "--out", str(out)]
     proc = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert len(list(out.iterdir())) == 4

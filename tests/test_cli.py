@@ -16,8 +16,8 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.__main__ import precheck
-from sim.compose import available, compose_config
-from sim.runner import atomic_write
+from sim.tools.compose import available, compose_config
+from sim.tools.runner import atomic_write
 
 
 def error_line(stderr: str) -> str:

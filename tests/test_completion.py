@@ -14,8 +14,8 @@ import pytest
 from test_cli import error_line
 
 import sim
-from sim import completion
 from sim.__main__ import precheck
+from sim.tools import completion
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

@@ -13,10 +13,10 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
-import sim.compose as compose_mod
+import sim.tools.compose as compose_mod
 from sim import ConfigError, RegulatoryCompetition
-from sim.compose import available, compose_config
-from sim.validate import validate
+from sim.tools.compose import available, compose_config
+from sim.tools.validate import validate
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 SCENARIOS = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
@@ -474,7 +474,7 @@ def test_config_error_is_a_value_error():
 
 @pytest.fixture
 def patched_configs(config_copy, monkeypatch):
-    """Point sim.compose at a writable copy of configs/ (what SIM_CONFIG_DIR does at import)."""
+    """Point sim.tools.compose at a writable copy of configs/ (SIM_CONFIG_DIR does it at import)."""
     monkeypatch.setattr(compose_mod, "CONFIG_DIR", config_copy)
     compose_mod._compose_cached.cache_clear()
     yield config_copy

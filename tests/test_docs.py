@@ -8,14 +8,14 @@ import subprocess
 from pathlib import Path
 
 from sim import config
-from sim.paramdoc import DOC_PATH, FALLBACK, render
+from sim.tools.paramdoc import DOC_PATH, FALLBACK, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = [schema for _, schema in config.schema_tree()]
 
 
 def test_parameter_reference_is_current():
-    assert DOC_PATH.read_text() == render(), "run: python -m sim.paramdoc"
+    assert DOC_PATH.read_text() == render(), "run: python -m sim.tools.paramdoc"
 
 
 def test_every_parameter_has_a_meaning_unit_and_source_or_reason():

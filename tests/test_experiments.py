@@ -15,10 +15,10 @@ from conftest import TINY, run_tiny, without_wall_time
 from experiments.figures.common import mean_ci
 from experiments.jobs import job_id
 from experiments.spec import EXPERIMENTS, Experiment
-from sim.compose import compose_config
 from sim.config.experiment import replicate_seed
-from sim.sweep import expand, representatives
-from sim.validate import ConfigError
+from sim.tools.compose import compose_config
+from sim.tools.sweep import expand, representatives
+from sim.tools.validate import ConfigError
 
 
 def run_name(done: Path) -> str:

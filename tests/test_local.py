@@ -12,7 +12,7 @@ import pytest
 
 from sim.instruments import Instrument
 from sim.model import RegulatoryCompetition
-from sim.validate import ConfigError
+from sim.tools.validate import ConfigError
 
 SMALL = {"firms.n_initial": 1500}
 

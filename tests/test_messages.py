@@ -14,7 +14,7 @@ from test_cli import all_files, error_line
 from experiments.__main__ import main as experiments_main
 from sim import ConfigError, RegulatoryCompetition
 from sim.__main__ import precheck
-from sim.compose import compose_config
+from sim.tools.compose import compose_config
 
 # (argv, the error line's start after "error: ", text it must contain)
 BAD_ARGV = [

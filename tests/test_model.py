@@ -9,7 +9,7 @@ import pytest
 
 from sim import RegulatoryCompetition
 from sim.agents import Firm, State
-from sim.compose import available, compose_config
+from sim.tools.compose import available, compose_config
 
 SHORT = {"steps": 8, "firms.n_initial": 600}
 

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
-from sim.outputs import (
+from sim.tools.outputs import (
     FolderBusy,
     FolderLock,
     arrow_table,
@@ -143,7 +143,7 @@ def test_failed_run_is_marked_and_the_folder_reusable(run_sim, tmp_path):
 
 
 HOLD = (
-    "import sys, time; from pathlib import Path; from sim.outputs import FolderLock; "
+    "import sys, time; from pathlib import Path; from sim.tools.outputs import FolderLock; "
     "FolderLock(Path(sys.argv[1])).acquire(); print('held', flush=True); time.sleep(600)"
 )
 

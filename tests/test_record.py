@@ -1,12 +1,12 @@
-"""The record as data (sim/calibrate/record.py): the split by year, unique facts with sources,
+"""The record as data (sim/tools/calibrate/record.py): the split by year, unique facts with sources,
 and the growth rates derived from the series."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.calibrate import record
-from sim.calibrate.record import FACTS, GROWTH, HELD_OUT, IN_SAMPLE, LAST_IN_SAMPLE
+from sim.tools.calibrate import record
+from sim.tools.calibrate.record import FACTS, GROWTH, HELD_OUT, IN_SAMPLE, LAST_IN_SAMPLE
 
 
 def test_the_split_follows_the_year_and_nothing_after_2024_is_in_sample():

@@ -1,6 +1,6 @@
 """The user-facing reference: ``python -m sim --help`` and ``docs/parameters.md``.
 
-The help is checked in-process through ``sim.clihelp.main``; one subprocess test runs the real
+The help is checked in-process through ``sim.tools.clihelp.main``; one subprocess test runs the real
 command line. The last tests parse the Markdown reference and require a documented row for every
 parameter the schemas declare.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sim import clihelp, config
-from sim.compose import CONFIG_DIR, module_groups
-from sim.paramdoc import DOC_PATH, allowed, default, fmt
+from sim import config
+from sim.tools import clihelp
+from sim.tools.compose import CONFIG_DIR, module_groups
+from sim.tools.paramdoc import DOC_PATH, allowed, default, fmt
 
 
 def help_text(capsys, topic: str | None = None, extra_dirs: list[Path] | None = None) -> str:
@@ -27,7 +28,7 @@ def help_text(capsys, topic: str | None = None, extra_dirs: list[Path] | None = 
 
 
 def schema_params() -> list[tuple[str, dataclasses.Field]]:
-    """Every parameter of the schemas with its dotted key, walked as sim.paramdoc walks them:
+    """Every parameter of the schemas with its dotted key, walked as sim.tools.paramdoc walks them:
     nested schemas and mapping entries (``states.<name>.R``) come from ``schema_tree()``."""
     out = []
     for prefix, schema in config.schema_tree():

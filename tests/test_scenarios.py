@@ -12,8 +12,8 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim import ConfigError, RegulatoryCompetition
-from sim.compose import available, compose_config, module_groups
-from sim.validate import quarter_index
+from sim.tools.compose import available, compose_config, module_groups
+from sim.tools.validate import quarter_index
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 MODULES = [(g, o) for g in module_groups() for o in available(g)]

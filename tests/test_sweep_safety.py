@@ -22,8 +22,8 @@ import experiments.aggregate as agg
 from experiments.figures.common import Sweep, SweepMismatch, ci_text, mean_ci
 from experiments.lifecycle import check_launcher
 from experiments.spec import Experiment
-from sim.outputs import FolderLock, parquet_meta
-from sim.validate import ConfigError
+from sim.tools.outputs import FolderLock, parquet_meta
+from sim.tools.validate import ConfigError
 
 LINUX = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from sim.agents.waico import WAICO, waico_of
-from sim.compose import compose_config
 from sim.model import RegulatoryCompetition
-from sim.validate import ConfigError
+from sim.tools.compose import compose_config
+from sim.tools.validate import ConfigError
 
 SMALL = {"firms.n_initial": 600}
 SEEDS = (0, 1, 2, 3, 4)

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import stats as _stats
 
 import sim
-from sim.outputs import atomic_write, parquet_meta
-from sim.runner import git_revision
+from sim.tools.outputs import atomic_write, parquet_meta
+from sim.tools.runner import git_revision
 
 LEVEL = 0.95  # confidence level of every band and interval
 

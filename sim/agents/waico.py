@@ -45,8 +45,8 @@ from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, build_accords
 from sim.config.institutions import COUNTER, PROPOSER
+from sim.tools.validate import quarter_index
 from sim.trust import TrustDynamics
-from sim.validate import quarter_index
 
 if TYPE_CHECKING:
     from sim.agents.state import State

@@ -1,9 +1,9 @@
 """Typed configuration schemas (Hydra structured configs), one module per concept.
 
 Every parameter is declared with :func:`param`, which records its default, allowed range, unit,
-meaning and source. OmegaConf enforces names and types from these dataclasses; :mod:`sim.validate`
-enforces the ranges and cross-references; ``docs/parameters.md`` is generated from the same
-metadata so that the reference cannot drift from the code.
+meaning and source. OmegaConf enforces names and types from these dataclasses;
+:mod:`sim.tools.validate` enforces the ranges and cross-references; ``docs/parameters.md`` is
+generated from the same metadata so that the reference cannot drift from the code.
 """
 
 import dataclasses

@@ -338,7 +338,7 @@ class TrustParams:
 
 
 def _quarter_error(cfg, key: str, date: str) -> str | None:
-    from sim.validate import ConfigError, quarter_index  # validate imports this module
+    from sim.tools.validate import ConfigError, quarter_index  # validate imports this module
 
     try:
         quarter_index(date, cfg.start, key)
@@ -348,7 +348,7 @@ def _quarter_error(cfg, key: str, date: str) -> str | None:
 
 
 def _waico_check(cfg) -> str | None:
-    from sim.validate import unknown_state
+    from sim.tools.validate import unknown_state
 
     w, names = cfg.waico, list(cfg.states)
     for name in w.china_trade:
@@ -366,7 +366,7 @@ def _waico_check(cfg) -> str | None:
     missing = [s for s in names if s != PROPOSER and s not in w.china_trade]
     if missing:
         return f"waico.china_trade: no entry for {', '.join(missing)}; give each a share in [0, 1]"
-    from sim.validate import quarter_index
+    from sim.tools.validate import quarter_index
 
     if quarter_index(w.proposed, cfg.start, "waico.proposed") < 0:
         return f"waico.proposed: {w.proposed} is before the start {cfg.start}"

@@ -18,11 +18,11 @@ from typing import Any
 import mesa
 from omegaconf import OmegaConf
 
-from sim import clihelp
-from sim.compose import compose_config, module_groups
 from sim.config import schema_tree
 from sim.model import RegulatoryCompetition
-from sim.validate import ConfigError
+from sim.tools import clihelp
+from sim.tools.compose import compose_config, module_groups
+from sim.tools.validate import ConfigError
 
 # The user's own config folders (``python -m sim.app --config-dir my_configs``), separated by
 # os.pathsep: an environment variable, because ``solara run`` imports the app itself.

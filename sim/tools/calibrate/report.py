@@ -9,8 +9,8 @@ import mesa
 import pandas as pd
 
 import sim
-from sim.calibrate.compare import INSIDE, MISS, NOT_MEASURED
-from sim.calibrate.targets import NOT_COMPARED, Z
+from sim.tools.calibrate.compare import INSIDE, MISS, NOT_MEASURED
+from sim.tools.calibrate.targets import NOT_COMPARED, Z
 
 TITLES = {
     "in_sample": "In-sample targets (2024 and earlier): the fit's targets",
@@ -96,7 +96,7 @@ def report(df: pd.DataFrame, split: str, seeds: int, scenario: str, fit_record: 
         f"# {TITLES[split]}",
         "",
         f"Scenario `{scenario}`, seeds 0-{seeds - 1}, {WHERE[split]}; {fitted}; regcomp-sim "
-        f"{sim.__version__}, Mesa {mesa.__version__}. Written by `python -m sim.calibrate "
+        f"{sim.__version__}, Mesa {mesa.__version__}. Written by `python -m sim.tools.calibrate "
         f"--seeds {seeds} --scenario {scenario}`; docs/calibration.md explains the protocol.",
         "",
         summary_line(df),

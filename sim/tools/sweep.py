@@ -16,8 +16,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf
 
-from sim.compose import CONFIG_DIR, compose_config
-from sim.validate import ConfigError
+from sim.tools.compose import CONFIG_DIR, compose_config
+from sim.tools.validate import ConfigError
 
 
 def is_hydra(override: str) -> bool:

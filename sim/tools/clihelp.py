@@ -1,7 +1,7 @@
 """``python -m sim --help [TOPIC]``: scenarios, scenario modules and parameters, from the files.
 
 Everything printed is read from ``configs/`` (and the user's ``--config-dir`` folders) and from
-the schemas through :mod:`sim.paramdoc`, so the help cannot drift from what a run accepts.
+the schemas through :mod:`sim.tools.paramdoc`, so the help cannot drift from what a run accepts.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from sim.compose import CONFIG_DIR, module_groups
-from sim.paramdoc import FALLBACK, Param, section_title, sections
-from sim.validate import did_you_mean
+from sim.tools.compose import CONFIG_DIR, module_groups
+from sim.tools.paramdoc import FALLBACK, Param, section_title, sections
+from sim.tools.validate import did_you_mean
 
 WIDTH = 100
 NO_DESCRIPTION = "(no description)"

@@ -3,7 +3,7 @@
 Python callers (``RegulatoryCompetition(scenario=..., **overrides)``, ``mesa.batch_run``) and the
 ``python -m sim`` app compose the same ``configs/`` tree with Hydra's compose API, so a scenario
 means the same thing on every path. Errors from Hydra, OmegaConf and YAML become one
-:class:`~sim.validate.ConfigError` line.
+:class:`~sim.tools.validate.ConfigError` line.
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
-from sim.validate import ConfigError, suggest, unknown_key, unknown_state, validate
-from sim.yamlcheck import check_scenario_files, numbers_unquoted, shown
+from sim.tools.validate import ConfigError, suggest, unknown_key, unknown_state, validate
+from sim.tools.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
-CONFIG_DIR = Path(
-    os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parent.parent / "configs")
-)
+CONFIG_DIR = Path(os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parents[2] / "configs"))
 register_configs()
 
 

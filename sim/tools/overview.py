@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from sim.calibrate import FM_SHARE
 from sim.config import MAIN_STATES
+from sim.tools.calibrate import FM_SHARE
 
 POLE_COLOURS = {"us": "#1f4e9c", "eu": "#d4a017", "china": "#c0392b"}
 STATE_COLOURS = {

@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from sim.compose import CONFIG_DIR
+from sim.tools.compose import CONFIG_DIR
 
 SCRIPT = r"""_regcomp_completion()
 {

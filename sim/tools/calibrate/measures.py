@@ -22,12 +22,12 @@ import pandas as pd
 
 from sim.metrics import STATE_REPORTERS
 from sim.model import RegulatoryCompetition
-from sim.validate import parse_quarter
+from sim.tools.validate import parse_quarter
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
 
-    from sim.calibrate.targets import Target
+    from sim.tools.calibrate.targets import Target
 
 QUARTERS = 4
 # Aggregates of the record's regions; any other region is a state (or, for firm shares, a locality).

@@ -2,7 +2,7 @@
 
 A scenario file that is empty, holds a list or lacks its ``# @package _global_`` line would only
 give "unknown key 'scenario'" without naming the file; a quoted number (``R: "0.5"``) would be
-converted silently although it is text. Used by :mod:`sim.compose`.
+converted silently although it is text. Used by :mod:`sim.tools.compose`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from omegaconf._utils import get_yaml_loader
 from omegaconf.errors import ValidationError
 from omegaconf.nodes import FloatNode, IntegerNode
 
-from sim.validate import ConfigError
+from sim.tools.validate import ConfigError
 
 
 def shown(path: Path) -> str:

@@ -29,11 +29,11 @@ from omegaconf import OmegaConf
 import sim
 from sim.config import MAIN_STATES, POLES
 from sim.model import RegulatoryCompetition
-from sim.outputs import DONE, ERROR, atomic_write, write_parquet
+from sim.tools.outputs import DONE, ERROR, atomic_write, write_parquet
 
 __all__ = ["atomic_write", "git_revision", "run_and_write", "summary_table", "write_tables"]
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @functools.cache
@@ -217,7 +217,7 @@ def run_and_write(
         {k: meta[k] for k in ("seed", "scenario", "overrides", "config_digest")}
     )
     if figure:
-        from sim.overview import draw_overview
+        from sim.tools.overview import draw_overview
 
         highlight = tuple(model.cfg.output.highlight)
         draw = lambda p: draw_overview(frame, states, p, model, localities, highlight)  # noqa: E731

@@ -24,7 +24,7 @@ from sim.config import (
     mapping_schema,
 )
 from sim.config.firms import cross_check as firms_cross_check
-from sim.memory import memory_check
+from sim.tools.memory import memory_check
 
 
 class ConfigError(ValueError):

@@ -1,6 +1,6 @@
-"""``python -m sim.calibrate``: the in-sample and held-out tables; ``python -m sim.calibrate fit``:
-the fit (see the package's docstring). Bad input gets one line and exit code 2, and no file is
-written."""
+"""``python -m sim.tools.calibrate``: the in-sample and held-out tables;
+``python -m sim.tools.calibrate fit``: the fit (see the package's docstring). Bad input gets one
+line and exit code 2, and no file is written."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import argparse
 import sys
 from pathlib import Path
 
-import sim.calibrate
-from sim.calibrate import fit as fitting
-from sim.calibrate import held_out_table, in_sample_table
-from sim.calibrate.report import report
-from sim.runner import atomic_write
-from sim.validate import ConfigError
+import sim.tools.calibrate
+from sim.tools.calibrate import fit as fitting
+from sim.tools.calibrate import held_out_table, in_sample_table
+from sim.tools.calibrate.report import report
+from sim.tools.runner import atomic_write
+from sim.tools.validate import ConfigError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,8 @@ def _positive(text: str) -> int:
 def tables(argv: list[str]) -> None:
     """Print and write the in-sample and held-out tables."""
     parser = _Parser(
-        prog="python -m sim.calibrate", description=sim.calibrate.__doc__.splitlines()[0]
+        prog="python -m sim.tools.calibrate",
+        description=sim.tools.calibrate.__doc__.splitlines()[0],
     )
     parser.add_argument("--seeds", type=_positive, default=10, help="seeds 0..N-1 (default 10)")
     parser.add_argument("--scenario", default="baseline", help="a scenario name")
@@ -77,7 +78,7 @@ def tables(argv: list[str]) -> None:
 def fit(argv: list[str]) -> None:
     """Rerun the fit and rewrite configs/world/calibrated.yaml."""
     parser = _Parser(
-        prog="python -m sim.calibrate fit", description=fitting.__doc__.splitlines()[0]
+        prog="python -m sim.tools.calibrate fit", description=fitting.__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--seeds",

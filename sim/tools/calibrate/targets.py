@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sim.calibrate import record, stylised
-from sim.calibrate.record import HELD_OUT, IN_SAMPLE
+from sim.tools.calibrate import record, stylised
+from sim.tools.calibrate.record import HELD_OUT, IN_SAMPLE
 
 # The record (sources, URLs, split, error basis) and the stylised facts of MODEL.md it lacks.
 RECORD = (*record.FACTS, *stylised.FACTS)

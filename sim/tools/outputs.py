@@ -2,7 +2,7 @@
 removed, Parquet tables that carry their provenance, and a one-line refusal for a folder that
 cannot be written.
 
-Shared by a single run (``python -m sim``, :mod:`sim.runner`) and an experiment's sweep
+Shared by a single run (``python -m sim``, :mod:`sim.tools.runner`) and an experiment's sweep
 (``experiments/``). The locks are ``flock`` locks on a ``.lock`` file: the kernel releases them
 when their process dies, by any signal, so a dead run never leaves a folder locked.
 """

@@ -3,7 +3,7 @@ and investment."""
 
 from __future__ import annotations
 
-from sim.calibrate.record.schema import (
+from sim.tools.calibrate.record.schema import (
     AI_INDEX_2025,
     AI_INDEX_2026,
     U_GAP_2025,

@@ -3,7 +3,7 @@ frontier gap and binding AI laws in Asia, 2022-2026."""
 
 from __future__ import annotations
 
-from sim.calibrate.record.schema import (
+from sim.tools.calibrate.record.schema import (
     AI_INDEX_2024,
     AI_INDEX_2025,
     AI_INDEX_2026,
@@ -205,7 +205,7 @@ FACTS: tuple[Fact, ...] = (
         "USD bn",
         "Stanford AI Index 2023",
         "https://computing.co.uk/news/4111737/ai-investment-falls-decade",
-        note="not re-verified here (sim/calibrate/sources.py); the page gives China's -41.3%",
+        note="not re-verified here (sim/tools/calibrate/sources.py); the page gives China's -41.3%",
     ),
     make_fact("investment.us", INVEST, 2023, 67.2, "USD bn", AI_INDEX_2024, U_NOTABLE_2023),
     make_fact(

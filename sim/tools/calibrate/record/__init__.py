@@ -14,9 +14,9 @@ investment data are updated), so a series should be read within one edition; the
 
 from __future__ import annotations
 
-from sim.calibrate.record.facts import FACTS
-from sim.calibrate.record.growth import GROWTH
-from sim.calibrate.record.schema import HELD_OUT, IN_SAMPLE, LAST_IN_SAMPLE, Fact, Growth
+from sim.tools.calibrate.record.facts import FACTS
+from sim.tools.calibrate.record.growth import GROWTH
+from sim.tools.calibrate.record.schema import HELD_OUT, IN_SAMPLE, LAST_IN_SAMPLE, Fact, Growth
 
 __all__ = ["FACTS", "GROWTH", "HELD_OUT", "IN_SAMPLE", "LAST_IN_SAMPLE", "Fact", "Growth"]
 

@@ -1,10 +1,11 @@
-"""The stylised facts of MODEL.md section 4 that the record (``sim/calibrate/record/``) does not
-hold, as facts of the record's schema: foundation models of 2023, the top-100 firms, Shanghai,
-the pilot zones and HSMAP's top-10 cities. All are of 2024 or earlier, so all are in-sample."""
+"""The stylised facts of MODEL.md section 4 that the record (``sim/tools/calibrate/record/``)
+does not hold, as facts of the record's schema: foundation models of 2023, the top-100 firms,
+Shanghai, the pilot zones and HSMAP's top-10 cities. All are of 2024 or earlier, so all are
+in-sample."""
 
 from __future__ import annotations
 
-from sim.calibrate.record.schema import AI_INDEX_2024, POISSON, Fact, make_fact
+from sim.tools.calibrate.record.schema import AI_INDEX_2024, POISSON, Fact, make_fact
 
 _URL_AI_INDEX_2024 = "https://aiindex.stanford.edu/report/"
 _MA_2024 = "Ma 2024 (002)"

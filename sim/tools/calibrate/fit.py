@@ -27,10 +27,10 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from scipy.optimize import least_squares
 
-from sim.calibrate import targets as tg
-from sim.calibrate.measures import initial_worlds
-from sim.compose import CONFIG_DIR, compose_config
-from sim.runner import atomic_write
+from sim.tools.calibrate import targets as tg
+from sim.tools.calibrate.measures import initial_worlds
+from sim.tools.compose import CONFIG_DIR, compose_config
+from sim.tools.runner import atomic_write
 
 # The tuned parameters and the range each may take (the fit works on their logs). The US
 # capability scale is not tuned: it is the unit of capability (the US median firm starts at 1),
@@ -161,7 +161,8 @@ def render(result: FitResult) -> str:
     }
     header = [
         "# @package _global_",
-        "# Produced by `python -m sim.calibrate fit` (sim/calibrate/fit.py); do not edit by hand.",
+        "# Produced by `python -m sim.tools.calibrate fit` (sim/tools/calibrate/fit.py);",
+        "# do not edit by hand.",
         "# Simulated minimum distance on the in-sample targets (2024 and earlier) with common",
         f"# random numbers (seeds 0-{result.seeds - 1}); objective: the sum of squared",
         f"# standardised residuals over {result.targets} targets (docs/calibration.md).",

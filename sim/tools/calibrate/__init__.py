@@ -1,7 +1,7 @@
 """Calibration with held-out facts.
 
-    python -m sim.calibrate [--seeds N] [--scenario NAME] [--out DIR]
-    python -m sim.calibrate fit [--seeds N] [--max-evaluations N]
+    python -m sim.tools.calibrate [--seeds N] [--scenario NAME] [--out DIR]
+    python -m sim.tools.calibrate fit [--seeds N] [--max-evaluations N]
 
 Two tables that never mix: the in-sample targets (facts of 2024 and earlier, measured on the
 initial world, step 0 = the end of 2024) and the held-out targets (2025-2026, measured on the
@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.calibrate import targets as tg
-from sim.calibrate.compare import COLUMNS, INSIDE, MISS, NOT_MEASURED, compare
-from sim.calibrate.measures import initial_worlds, simulated_years
-from sim.compose import compose_config
+from sim.tools.calibrate import targets as tg
+from sim.tools.calibrate.compare import COLUMNS, INSIDE, MISS, NOT_MEASURED, compare
+from sim.tools.calibrate.measures import initial_worlds, simulated_years
+from sim.tools.compose import compose_config
 
 # The 2023 foundation-model shares, for the overview figure's reference lines.
 FM_SHARE = {t.region: t.value for t in tg.in_sample() if t.quantity == "foundation_model_share"}

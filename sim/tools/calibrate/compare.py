@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.calibrate.targets import Target, Z
+from sim.tools.calibrate.targets import Target, Z
 
 INSIDE, MISS, NOT_MEASURED = "inside", "MISS", "not measured"
 COLUMNS = [
