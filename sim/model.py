@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim import events
+from sim import events, start
 from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
 from sim.agents.location import LocalLayout
-from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
@@ -41,15 +40,6 @@ from sim.instruments import adoption_frame, catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
 from sim.tools.compose import compose_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
-
-
-def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
-    """Split ``total`` into integers proportional to ``weights`` (Hamilton's method)."""
-    quota = weights / weights.sum() * total
-    counts = np.floor(quota).astype(int)
-    order = np.argsort(-(quota - counts), kind="stable")
-    counts[order[: total - counts.sum()]] += 1
-    return counts
 
 
 class RegulatoryCompetition(mesa.Model):
@@ -127,7 +117,7 @@ class RegulatoryCompetition(mesa.Model):
         self.firms = FirmPopulation(
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
         )
-        self._populate(init_rng)
+        start.populate(self, init_rng)
         self.initial_capability = max(sum(s.capability for s in self.states), 1e-12)
         self._settle()
         self.institutions = build_institutions(self)
@@ -190,95 +180,6 @@ class RegulatoryCompetition(mesa.Model):
             p.attract_restriction * local_rules,
             p.compliance_fixed * local_rules,
         )
-
-    def _populate(self, rng: np.random.Generator) -> None:
-        """Initial firms: counts by firm_weight, log-normal capability around each state's scale,
-        markets chosen with full information, capital at its steady state."""
-        p = self.firm_params
-        weights = np.array([float(st.firm_weight) for st in self.cfg.states.values()])
-        counts = _largest_remainder(weights, p.n_initial)
-        home = np.repeat(np.arange(self.S), counts)
-        k = self.scale[home] * rng.lognormal(0.0, p.capability_sigma, len(home))
-        pop = self.firms
-        pop.add(self, home, k, np.full(len(home), p.entry_capital), self.open_share)
-        j = self.jurisdictions()
-        net = self._settle_markets(rng, j)
-        if self.cfg.economy.stationary_start:
-            # A firm that cannot cover its costs on the growth path would have exited before
-            # the start: it is not part of a world at rest.
-            growth = self.money_rate[pop.home]
-            gone = np.flatnonzero(pop.alive & (net < p.min_capital * (p.rd_share + growth)))
-            if len(gone) and len(gone) < pop.n:
-                pop.remove(gone)
-                net = self._settle_markets(rng, j)
-        # Capital on its balanced-growth path: K(1 + g) = K(1 - rd_share) + net (the old start
-        # floored it at a seed round, which put the smallest firms off their path).
-        growth = self.money_rate[pop.home]
-        steady = net / np.maximum(p.rd_share + growth, 1e-9)
-        if not self.cfg.economy.stationary_start:
-            steady = np.maximum(steady, p.entry_capital)
-        pop.capital = np.where(pop.alive, steady, 0.0)
-        if self.cfg.economy.stationary_start:
-            self._infer_efficiency(j)
-        zero = np.zeros(len(pop.alive), np.int64)
-        none, nowhere = np.zeros(self.S, np.int64), np.zeros(self.layout.L, np.int64)
-        self._record(
-            {
-                **pop.flows(zero, zero),
-                **pop.stocks(),
-                **{"entries": none, "exits": none, "moved_in": nowhere, "moved_out": nowhere},
-            }
-        )
-
-    def _settle_markets(self, rng: np.random.Generator, j: Jurisdictions) -> np.ndarray:
-        """Let market choices settle with full information (at most 20 rounds; the draws of the
-        first three are always made), then return each firm's net income this quarter and set
-        the growth rate of the money reaching each state's firms (``money_rate``)."""
-        pop, p = self.firms, self.firm_params
-        ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
-        # Reviewing every firm at once can cycle; a quarter's share of reviews converges to a
-        # steady churn of a few marginal firms (about 0.3% a round), where it stops.
-        quiet = 0
-        for _ in range(40):
-            before = pop.serve.copy()
-            pop.revenue_fj = market_revenue(pop, ktheta, j)
-            choose_markets(pop, j, rng, review_prob=p.market_review)
-            changed = int((before != pop.serve).any(axis=1).sum())
-            quiet = quiet + 1 if changed <= 0.005 * pop.n else 0
-            if quiet >= 3:
-                break
-        pop.revenue_fj = market_revenue(pop, ktheta, j)
-        pop.revenue = pop.revenue_fj.sum(axis=1)
-        pop.compliance, _ = compliance_costs(pop, j)
-        inflow = pop.inflow(ktheta, j)
-        a, h = pop.alive, pop.home
-        earned = np.bincount(h[a], (p.margin * pop.revenue)[a], self.S)
-        invested = np.bincount(h[a], inflow[a], self.S)
-        self.money_rate = self.economy.money_rate(earned / np.maximum(earned + invested, 1e-12))
-        return p.margin * pop.revenue + inflow - p.fixed_cost - pop.compliance
-
-    def _infer_efficiency(self, j: Jurisdictions) -> None:
-        """Give every initial firm the efficiency that puts it on the balanced-growth path,
-        gain = (g_k + obsolescence) * k, so the initial world is the model's own steady state
-        (docs/ODD.md 5.1). Its log splits into a state term (the mean over the state's firms)
-        and the firm's own; entrants draw their own term with the state's spread."""
-        pop, p = self.firms, self.firm_params
-        a = pop.alive
-        pop.rd = p.rd_share * pop.capital
-        gain = np.where(a, pop.capability_gain(j), 0.0)
-        g_k = self.economy.capability_rate(self.money_rate, p.rd_elasticity)
-        ok = a & (gain > 0)
-        z = np.ones(len(a))
-        z[ok] = (g_k[pop.home[ok]] + p.obsolescence) * pop.k[ok] / gain[ok]
-        logz, home = np.log(z[ok]), pop.home[ok]
-        n = np.maximum(np.bincount(home, minlength=self.S), 1)
-        mean = np.bincount(home, logz, self.S) / n
-        var = np.bincount(home, (logz - mean[home]) ** 2, self.S) / n
-        pop.z = np.where(a, z, 0.0)
-        pop.state_efficiency = np.exp(mean)
-        pop.efficiency_sigma = np.sqrt(var)
-        for s in self.states:
-            s.productivity = float(pop.state_efficiency[s.index])
 
     def _settle(self) -> None:
         """Read the initial stances as the states' answer to the initial pressures, so that the

@@ -111,7 +111,7 @@ class FirmPopulation:
         self.agents: list[Firm | None] = [None] * capacity
         # Firm efficiency z = A_s * u_f: the state's productivity term and the firm's own, both
         # inferred at the start so that every initial firm is on the balanced-growth path
-        # (RegulatoryCompetition._populate); entrants draw u around their state's term.
+        # (sim/start.py: infer_efficiency); entrants draw u around their state's term.
         self.state_efficiency = np.ones(n_states)
         self.efficiency_sigma = np.zeros(n_states)
         # Set by the model each quarter: world capability relative to the start (releases count
