@@ -47,7 +47,8 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     # Capital on its balanced-growth path: K(1 + g) = K(1 - rd_share) + net (the old start
     # floored it at a seed round, which put the smallest firms off their path).
     growth = model.money_rate[pop.home]
-    steady = net / np.maximum(p.rd_share + growth, 1e-9)
+    # never negative: a world whose every firm is non-viable keeps them, and they exit
+    steady = np.maximum(net / np.maximum(p.rd_share + growth, 1e-9), 0.0)
     if not model.cfg.economy.stationary_start:
         steady = np.maximum(steady, p.entry_capital)
     pop.capital = np.where(pop.alive, steady, 0.0)

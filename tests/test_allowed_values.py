@@ -40,6 +40,7 @@ NAN_ALLOWED = {
         ),
         "open_model_share",
         "mean_safety",
+        "frontier_gap_us_china",
         "local_facilitation",
         "local_waste_share",
         "local_policy_dispersion",
@@ -263,12 +264,14 @@ def test_no_entry_rate_makes_the_population_explode(rate):
     model = RegulatoryCompetition(
         seed=0, steps=12, **{"firms.n_initial": 300, "firms.entry_rate": rate}
     )
-    peak = 0
+    peak, room = 0, 0.0
     for _ in range(12):
         model.step()
         peak = max(peak, model.firms.n)
+        # the capacity follows each state's market, which grows (docs/ODD.md 7.14)
+        room = max(room, float(model.economy.market(model.steps - 1).max()))
     # Without crowding 0.6 grows the population about 1.6 times a quarter (1.1 M firms by 40).
-    assert peak <= model.cfg.firms.entry_crowding * 300 + len(model.states)
+    assert peak <= model.cfg.firms.entry_crowding * 300 * room + len(model.states)
     assert len(model.firms.alive) <= memory.peak_slots(model.cfg)
 
 
@@ -302,8 +305,10 @@ def test_instruments_per_locality_stay_bounded_over_a_long_horizon():
         model.step()
         if q % 40 == 39:
             counts.append(max(loc.n_instruments for loc in model.localities))
-    # Without lapsing the largest holding grows by about ten instruments every 40 quarters.
-    assert counts[-1] <= counts[0] + 3, counts
+    # Without lapsing the largest holding grows by about ten instruments every 40 quarters; with
+    # it, the holding levels off once the first terms have run out (the record's events and the
+    # first renewals fill it in the first 80 quarters).
+    assert counts[-1] <= counts[1] + 3, counts
     quarter, term = model.steps - 1, model.local.instrument_term
     for loc in model.localities:  # what outlives its term was renewed as the best of its kind
         assert all(quarter - loc.taken_up.get(n, quarter) < term for n in loc.instruments)

@@ -20,11 +20,18 @@ GROWTH = 1.25  # the population's arrays grow by a quarter when full (sim/agents
 
 def peak_slots(cfg) -> int:
     """Firm slots the arrays can reach: the initial headroom, or the crowding capacity of every
-    state (at its initial market) with the arrays' growth step."""
+    state (which follows its market, grown to the horizon: docs/ODD.md 7.14) with the arrays'
+    growth step."""
     from sim.agents.firms import start_reference
+    from sim.economy import Economy
 
     firms0, _ = start_reference(cfg, 1.0)
-    capacity = float(cfg.firms.entry_crowding) * firms0.sum()
+    market = Economy(cfg.economy, cfg.states).market(max(int(cfg.steps) - 1, 0))
+    capacity = float(cfg.firms.entry_crowding) * float(firms0 @ market)
+    # Nor can it outgrow entry: at most entry_rate entrants per firm a quarter, at twice the
+    # initial attractiveness (a generous bound; exits are ignored).
+    by_entry = firms0.sum() * (1.0 + 2.0 * float(cfg.firms.entry_rate)) ** int(cfg.steps)
+    capacity = min(capacity, by_entry)
     return int(max(GROWTH * cfg.firms.n_initial + 16, GROWTH * capacity))
 
 
