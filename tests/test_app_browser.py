@@ -121,7 +121,7 @@ def test_page_renders_steps_and_shows_every_page(server, tmp_path):
 
         _choose(page, "Scenario", SCENARIO)
         page.get_by_role("button", name="Reset").click()
-        page.get_by_text(f"({SCENARIO}, seed 42)").first.wait_for()
+        page.get_by_text(f"({SCENARIO}, seed 42, ").first.wait_for()
         step = page.get_by_role("button", name="Step")
         step.click()
         page.get_by_text("Step: 1", exact=True).wait_for()

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import solara
-from matplotlib.figure import Figure
+from solara.alias import rw
 
 from sim.dashboard import figures
+from sim.dashboard.canvas import Blitter
 from sim.dashboard.controls import DashboardModel, options
 
 PAGE_TITLES = (
@@ -26,30 +27,33 @@ COMPARE_DEFAULT = "export_controls_tight"
 
 
 def _figure(draw: Callable, *models) -> solara.Element:
-    """The figure ``draw(*models)``, redrawn when a model steps; a refused config leaves no
-    tables to draw, so its one line stands in the figure's place."""
+    """The figure ``draw(*models)`` as an image, updated when a model steps; a refused config
+    leaves no tables to draw, so its one line stands in the figure's place."""
     key = [m for model in models for m in (model, model.steps)]
     failed = next((model.error for model in models if model.error), None)
-    kept = solara.use_ref(None)  # (models, figure) of the last drawing
+    kept = solara.use_ref(None)  # (models, blitter) of the last drawing
 
-    def redraw() -> Figure | None:
+    def redraw() -> bytes | None:
         if failed:
             return None
         same = kept.current and all(a is b for a, b in zip(kept.current[0], models, strict=True))
-        if draw in figures.REUSABLE and same:
-            return draw(*models, fig=kept.current[1])
-        fig = draw(*models)
-        kept.current = (models, fig)
-        return fig
+        if same:
+            draw(*models, fig=kept.current[1].fig)  # in place: the figure keeps its axes
+        else:
+            kept.current = (models, Blitter(draw(*models)))
+        return kept.current[1].png()
 
     # The hooks run on every render, error or not (hooks must keep their order).
-    fig: Figure | None = solara.use_memo(redraw, key)
+    png: bytes | None = solara.use_memo(redraw, key)
     if failed:
         return solara.Error(f"Config error: {failed}")
-    # Fast PNG compression: zlib's default level costs a tenth of the drawing time.
-    return solara.FigureMatplotlib(
-        fig, dependencies=key, format="png", pil_kwargs={"compress_level": 1}
-    )
+    return rw.Image(value=png, format="png")
+
+
+def _run(model) -> str:
+    """Scenario, seed and quarter of the run (a refused config has no quarter)."""
+    when = "" if model.error else f", {figures.when(model)}"
+    return f"{model.scenario}, seed {model.seed}{when}"
 
 
 def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
@@ -57,8 +61,7 @@ def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
 
     def show(model):
         with solara.Column(gap="4px") as column:
-            run = f"({model.scenario}, seed {model.seed})"
-            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** {run}. {text}")
+            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** ({_run(model)}). {text}")
             _figure(draw, model)
         return column
 
@@ -82,8 +85,9 @@ def compare(model):
         right.step()
     with solara.Column(gap="4px") as column:
         solara.Markdown(
-            f"**{PAGE_TITLES[3]}**. The run on the left (solid) against the same seed and "
-            "settings under another scenario (dashed): what one lever changes."
+            f"**{PAGE_TITLES[3]}** ({_run(model)}). The run on the left (solid) "
+            "against the same seed and settings under another scenario (dashed): what one "
+            "lever changes."
         )
         solara.Select("Compare with scenario", value=other, values=names)
         _figure(figures.compare, model, right)
