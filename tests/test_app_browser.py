@@ -131,7 +131,7 @@ def test_page_renders_steps_and_shows_every_page(server, tmp_path):
 
         shots = []
         for index, title in enumerate(PAGE_TITLES):
-            page.get_by_role("tab", name=f"Page {index}").click()
+            page.get_by_role("tab", name=title).click()
             _wait_for_figures(page, title)
             page.wait_for_timeout(1000)  # let the last figure's image paint
             shots.append(tmp_path / f"dashboard_page{index}.png")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import solara
+from mesa.visualization.solara_viz import make_initial_grid_layout
+from mesa.visualization.utils import update_counter
 from solara.alias import rw
 
 from sim.dashboard import figures
@@ -154,3 +156,36 @@ COMPONENTS = [
     ),
     (compare, 3),
 ]
+
+
+def _live(show: Callable) -> solara.Component:
+    """``show`` as a component drawn again at every step (Mesa's counter)."""
+
+    @solara.component
+    def Live(model):
+        update_counter.get()
+        return show(model)
+
+    return Live
+
+
+@solara.component
+def NamedPages(components: list, model) -> None:
+    """Mesa 3.3.1's ``ComponentsView`` with each tab named by its page, where Mesa's own calls
+    them "Page 0" to "Page 3" and takes no names: only the visible page is drawn, its panels in
+    Mesa's draggable grid. ``sim/app.py`` puts it in Mesa's place."""
+    tab, set_tab = solara.use_state(0)
+    layouts, set_layouts = solara.use_state({})
+    # Wrapped once: a component made anew at each render would be mounted (and drawn) anew.
+    live = solara.use_memo(lambda: [(_live(show), page) for show, page in components], [])
+    with solara.v.Tabs(v_model=tab, on_v_model=set_tab):
+        for title in PAGE_TITLES:
+            solara.v.Tab(children=[title])
+    shown = [show for show, page in live if page == tab]
+    solara.GridDraggable(
+        items=[show(model) for show in shown],
+        grid_layout=layouts.get(tab) or make_initial_grid_layout(len(shown)),
+        resizable=True,
+        draggable=True,
+        on_grid_layout=lambda new: set_layouts(lambda old: {**old, tab: new}),
+    )
