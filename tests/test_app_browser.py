@@ -93,7 +93,8 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def _wait_for_figures(page, heading: str) -> None:
-    page.get_by_text(heading).first.wait_for(timeout=120_000)
+    # A panel's bold heading, not the tab of the same name: the page itself is shown.
+    page.locator("strong", has_text=heading).first.wait_for(timeout=120_000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('img')].some(i => i.naturalWidth > 200)",
         timeout=120_000,

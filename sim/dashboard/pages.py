@@ -181,11 +181,16 @@ def NamedPages(components: list, model) -> None:
     with solara.v.Tabs(v_model=tab, on_v_model=set_tab):
         for title in PAGE_TITLES:
             solara.v.Tab(children=[title])
-    shown = [show for show, page in live if page == tab]
-    solara.GridDraggable(
-        items=[show(model) for show in shown],
-        grid_layout=layouts.get(tab) or make_initial_grid_layout(len(shown)),
-        resizable=True,
-        draggable=True,
-        on_grid_layout=lambda new: set_layouts(lambda old: {**old, tab: new}),
-    )
+    # A grid per page, as Mesa's: the browser's grid keeps its first items when given others.
+    with solara.v.TabsItems(v_model=tab):
+        for index in range(len(PAGE_TITLES)):
+            with solara.v.TabItem():
+                if index == tab:
+                    shown = [show for show, page in live if page == tab]
+                    solara.GridDraggable(
+                        items=[show(model) for show in shown],
+                        grid_layout=layouts.get(tab) or make_initial_grid_layout(len(shown)),
+                        resizable=True,
+                        draggable=True,
+                        on_grid_layout=lambda new: set_layouts(lambda old: {**old, tab: new}),
+                    )
