@@ -3,7 +3,10 @@
 Every panel plots a column of ``model_frame()``, ``states_frame()``, ``localities_frame()`` or
 ``instruments_frame()`` (or an agent attribute) as it is: no metric is computed here, only
 selected, summed over localities or pivoted. A figure builder takes a model and returns a
-``matplotlib.figure.Figure`` (no pyplot: the server draws from several threads).
+``matplotlib.figure.Figure`` (no pyplot: the server draws from several threads); given the
+figure it drew at an earlier step of the same model (``fig=``), it updates that figure in
+place. What a step changes (lines, heatmaps) is ``animated``, for ``canvas.Blitter``; axis
+ranges are fixed or widen in a few jumps, so the rest is drawn a few times a run.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The dashboard's four pages as ``(component, page)`` pairs for Mesa's ``SolaraViz``.
 
 Page 0: the three poles; page 1: China's dual track; page 2: WAICO and the other instruments;
-page 3: the same seed under two scenarios. Each panel is a plain function of the model: Mesa
-wraps it in a component that redraws after every step.
+page 3: the same seed under two scenarios (``NamedPages`` shows them as tabs of those names).
+Each panel is a plain function of the model, drawn again after every step; its figure is kept
+from step to step and only what the step changed is drawn (``canvas.Blitter``).
 """
 
 from __future__ import annotations
