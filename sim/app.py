@@ -16,13 +16,17 @@ import sys
 from pathlib import Path
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization import SolaraViz, solara_viz
 
 from sim.dashboard.controls import CONFIG_DIRS_ENV, DashboardModel, model_params
-from sim.dashboard.pages import COMPONENTS
+from sim.dashboard.pages import COMPONENTS, NamedPages
 
 # Mesa logs every step at INFO: a line per quarter in the server's console otherwise.
 logging.getLogger("MESA").setLevel(logging.WARNING)
+
+# Tabs named by page ("The three poles"...): Mesa 3.3.1 (pinned) hard-codes "Page 0".."Page 3"
+# and SolaraViz takes no page names, so its pages view is swapped for one that names them.
+solara_viz.ComponentsView = NamedPages
 
 TITLE = "Regulatory competition in AI governance"
 

@@ -14,6 +14,7 @@ pytest.importorskip("mesa.visualization", reason="the dashboard needs the [viz] 
 import ipyvuetify as v  # noqa: E402
 
 from sim.dashboard import controls, figures, pages  # noqa: E402
+from sim.dashboard.canvas import Blitter  # noqa: E402
 from sim.dashboard.controls import AS_SCENARIO, DashboardModel  # noqa: E402
 from sim.tools.compose import available, module_groups  # noqa: E402
 
@@ -74,6 +75,35 @@ def test_figures_plot_the_models_own_columns():
     np.testing.assert_array_equal(r_china.get_ydata(), states[states.state == "china"].R)
 
 
+BUILDERS = ("poles", "stances", "localities", "instruments", "waico", "trust_and_accords")
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_a_step_redraws_in_place_what_a_full_drawing_shows(name):
+    """The image of a step, drawn over the kept background, is the image of the figure drawn
+    from scratch: nothing the step changed is left stale (a title, a range, a new row)."""
+    model = DashboardModel(seed=1, scenario="waico_shanghai")
+    build = getattr(figures, name)
+    blitter = Blitter(build(model))
+    first = blitter.png()
+    for _ in range(6):
+        model.step()
+        assert build(model, fig=blitter.fig) is blitter.fig
+        step = blitter.png()
+    blitter.key = None  # forget the background: the next image is drawn whole
+    assert step == blitter.png() and step != first
+
+
+def test_fixed_ranges_keep_the_background_for_the_whole_run():
+    model = DashboardModel(seed=2)
+    blitter = Blitter(figures.stances(model))
+    for _ in range(model.cfg.steps):
+        model.step()
+        figures.stances(model, fig=blitter.fig)
+        blitter.png()
+    assert blitter.full_draws == 1  # only the lines were drawn at each step
+
+
 def test_broken_user_scenario_shows_one_line_in_the_page(user_dir):
     (user_dir / "scenario" / "broken.yaml").write_text(
         "# @package _global_\ndefaults:\n  - baseline\n  - _self_\npolicy:\n  speed: 7\n"
@@ -99,18 +129,18 @@ class Spy:
 
     def __init__(self, monkeypatch):
         self.models, self.figures = [], []
-        table, show = figures.table, solara.FigureMatplotlib
+        table, png = figures.table, Blitter.png
 
         def spy_table(model, name):
             self.models.append(model)
             return table(model, name)
 
-        def spy_show(fig, **kwargs):
-            self.figures.append(fig)
-            return show(fig, **kwargs)
+        def spy_png(blitter):
+            self.figures.append(blitter.fig)
+            return png(blitter)
 
         monkeypatch.setattr(figures, "table", spy_table)
-        monkeypatch.setattr(solara, "FigureMatplotlib", spy_show)
+        monkeypatch.setattr(Blitter, "png", spy_png)
 
     def china_share(self) -> np.ndarray:
         """The plotted capability share of China in the last drawing of the poles figure."""

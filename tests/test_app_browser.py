@@ -93,7 +93,8 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def _wait_for_figures(page, heading: str) -> None:
-    page.get_by_text(heading).first.wait_for(timeout=120_000)
+    # A panel's bold heading, not the tab of the same name: the page itself is shown.
+    page.locator("strong", has_text=heading).first.wait_for(timeout=120_000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('img')].some(i => i.naturalWidth > 200)",
         timeout=120_000,
@@ -121,7 +122,7 @@ def test_page_renders_steps_and_shows_every_page(server, tmp_path):
 
         _choose(page, "Scenario", SCENARIO)
         page.get_by_role("button", name="Reset").click()
-        page.get_by_text(f"({SCENARIO}, seed 42)").first.wait_for()
+        page.get_by_text(f"({SCENARIO}, seed 42, ").first.wait_for()
         step = page.get_by_role("button", name="Step")
         step.click()
         page.get_by_text("Step: 1", exact=True).wait_for()
@@ -131,7 +132,7 @@ def test_page_renders_steps_and_shows_every_page(server, tmp_path):
 
         shots = []
         for index, title in enumerate(PAGE_TITLES):
-            page.get_by_role("tab", name=f"Page {index}").click()
+            page.get_by_role("tab", name=title).click()
             _wait_for_figures(page, title)
             page.wait_for_timeout(1000)  # let the last figure's image paint
             shots.append(tmp_path / f"dashboard_page{index}.png")

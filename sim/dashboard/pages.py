@@ -1,8 +1,9 @@
 """The dashboard's four pages as ``(component, page)`` pairs for Mesa's ``SolaraViz``.
 
 Page 0: the three poles; page 1: China's dual track; page 2: WAICO and the other instruments;
-page 3: the same seed under two scenarios. Each panel is a plain function of the model: Mesa
-wraps it in a component that redraws after every step.
+page 3: the same seed under two scenarios (``NamedPages`` shows them as tabs of those names).
+Each panel is a plain function of the model, drawn again after every step; its figure is kept
+from step to step and only what the step changed is drawn (``canvas.Blitter``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import solara
-from matplotlib.figure import Figure
+from mesa.visualization.solara_viz import make_initial_grid_layout
+from mesa.visualization.utils import update_counter
+from solara.alias import rw
 
 from sim.dashboard import figures
+from sim.dashboard.canvas import Blitter
 from sim.dashboard.controls import DashboardModel, options
 
 PAGE_TITLES = (
@@ -26,30 +30,33 @@ COMPARE_DEFAULT = "export_controls_tight"
 
 
 def _figure(draw: Callable, *models) -> solara.Element:
-    """The figure ``draw(*models)``, redrawn when a model steps; a refused config leaves no
-    tables to draw, so its one line stands in the figure's place."""
+    """The figure ``draw(*models)`` as an image, updated when a model steps; a refused config
+    leaves no tables to draw, so its one line stands in the figure's place."""
     key = [m for model in models for m in (model, model.steps)]
     failed = next((model.error for model in models if model.error), None)
-    kept = solara.use_ref(None)  # (models, figure) of the last drawing
+    kept = solara.use_ref(None)  # (models, blitter) of the last drawing
 
-    def redraw() -> Figure | None:
+    def redraw() -> bytes | None:
         if failed:
             return None
         same = kept.current and all(a is b for a, b in zip(kept.current[0], models, strict=True))
-        if draw in figures.REUSABLE and same:
-            return draw(*models, fig=kept.current[1])
-        fig = draw(*models)
-        kept.current = (models, fig)
-        return fig
+        if same:
+            draw(*models, fig=kept.current[1].fig)  # in place: the figure keeps its axes
+        else:
+            kept.current = (models, Blitter(draw(*models)))
+        return kept.current[1].png()
 
     # The hooks run on every render, error or not (hooks must keep their order).
-    fig: Figure | None = solara.use_memo(redraw, key)
+    png: bytes | None = solara.use_memo(redraw, key)
     if failed:
         return solara.Error(f"Config error: {failed}")
-    # Fast PNG compression: zlib's default level costs a tenth of the drawing time.
-    return solara.FigureMatplotlib(
-        fig, dependencies=key, format="png", pil_kwargs={"compress_level": 1}
-    )
+    return rw.Image(value=png, format="png")
+
+
+def _run(model) -> str:
+    """Scenario, seed and quarter of the run (a refused config has no quarter)."""
+    when = "" if model.error else f", {figures.when(model)}"
+    return f"{model.scenario}, seed {model.seed}{when}"
 
 
 def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
@@ -57,8 +64,7 @@ def panel(page: int, title: str, text: str, draw: Callable) -> Callable:
 
     def show(model):
         with solara.Column(gap="4px") as column:
-            run = f"({model.scenario}, seed {model.seed})"
-            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** {run}. {text}")
+            solara.Markdown(f"**{PAGE_TITLES[page]}: {title}** ({_run(model)}). {text}")
             _figure(draw, model)
         return column
 
@@ -82,8 +88,9 @@ def compare(model):
         right.step()
     with solara.Column(gap="4px") as column:
         solara.Markdown(
-            f"**{PAGE_TITLES[3]}**. The run on the left (solid) against the same seed and "
-            "settings under another scenario (dashed): what one lever changes."
+            f"**{PAGE_TITLES[3]}** ({_run(model)}). The run on the left (solid) "
+            "against the same seed and settings under another scenario (dashed): what one "
+            "lever changes."
         )
         solara.Select("Compare with scenario", value=other, values=names)
         _figure(figures.compare, model, right)
@@ -150,3 +157,41 @@ COMPONENTS = [
     ),
     (compare, 3),
 ]
+
+
+def _live(show: Callable) -> solara.Component:
+    """``show`` as a component drawn again at every step (Mesa's counter)."""
+
+    @solara.component
+    def Live(model):
+        update_counter.get()
+        return show(model)
+
+    return Live
+
+
+@solara.component
+def NamedPages(components: list, model) -> None:
+    """Mesa 3.3.1's ``ComponentsView`` with each tab named by its page, where Mesa's own calls
+    them "Page 0" to "Page 3" and takes no names: only the visible page is drawn, its panels in
+    Mesa's draggable grid. ``sim/app.py`` puts it in Mesa's place."""
+    tab, set_tab = solara.use_state(0)
+    layouts, set_layouts = solara.use_state({})
+    # Wrapped once: a component made anew at each render would be mounted (and drawn) anew.
+    live = solara.use_memo(lambda: [(_live(show), page) for show, page in components], [])
+    with solara.v.Tabs(v_model=tab, on_v_model=set_tab):
+        for title in PAGE_TITLES:
+            solara.v.Tab(children=[title])
+    # A grid per page, as Mesa's: the browser's grid keeps its first items when given others.
+    with solara.v.TabsItems(v_model=tab):
+        for index in range(len(PAGE_TITLES)):
+            with solara.v.TabItem():
+                if index == tab:
+                    shown = [show for show, page in live if page == tab]
+                    solara.GridDraggable(
+                        items=[show(model) for show in shown],
+                        grid_layout=layouts.get(tab) or make_initial_grid_layout(len(shown)),
+                        resizable=True,
+                        draggable=True,
+                        on_grid_layout=lambda new: set_layouts(lambda old: {**old, tab: new}),
+                    )
