@@ -200,6 +200,7 @@ def test_side_by_side_runs_the_same_seed_under_another_scenario(monkeypatch):
     assert "vs export_controls_tight" in spy.figures[-1].get_suptitle()
 
 
+@pytest.mark.slow  # the launcher in a subprocess
 def test_launcher_refuses_a_missing_config_folder(run_sim, tmp_path):
     result = run_sim(["--config-dir", "no_such_folder"], cwd=tmp_path, module="sim.app")
     assert result.returncode == 2

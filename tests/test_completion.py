@@ -161,6 +161,7 @@ def complete_in_bash(lines: list[list[str]], bin_dir: Path, cwd: Path) -> list[l
     return [[w for w in answer.splitlines() if w] for answer in answers]
 
 
+@pytest.mark.slow  # a real bash in a subprocess; the query it calls is checked in-process above
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
 def test_bash_completes_python_m_sim_and_the_console_script(bin_dir, tmp_path):
     python_m_sim, regcomp = complete_in_bash(

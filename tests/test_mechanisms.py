@@ -14,27 +14,35 @@ import pytest
 from sim import RegulatoryCompetition
 from sim.agents.markets import compliance_costs
 from sim.agents.state import peer_pull
+from sim.tools.compose import compose_config
 
 SEEDS = (1, 2, 3)
 # The modules branch from the record in 2027Q1 (step 9): 24 quarters leave 16 after it, as 16
 # quarters left 14 after the modules' former date, 2025Q3.
 STEPS = 24
+# A third of the calibrated world: the comparisons hold at this size and cost a third as much.
+SMALL = (("firms.n_initial", 1000),)
 
 
 @functools.cache
 def runs(scenario: str, extra: tuple = ()) -> tuple[RegulatoryCompetition, ...]:
-    """Seeded runs of a scenario, cached across tests."""
-    return tuple(
-        RegulatoryCompetition(seed=s, scenario=scenario, steps=STEPS, **dict(extra)).run()
-        for s in SEEDS
-    )
+    """Seeded runs of a scenario, cached across tests (composed once: composing costs more than
+    a run)."""
+    cfg = compose_config(scenario, {"steps": STEPS, **dict(SMALL + extra)})
+    return tuple(RegulatoryCompetition(seed=s, config=cfg).run() for s in SEEDS)
+
+
+@functools.cache
+def states(model: RegulatoryCompetition):
+    """A run's states frame, built once (Mesa's collector rebuilds it on every call)."""
+    return model.states_frame()
 
 
 def final(scenario: str, state: str, column: str, extra: tuple = ()) -> float:
     """Mean over seeds of a state's value in the last quarter."""
     values = []
     for m in runs(scenario, extra):
-        st = m.states_frame()
+        st = states(m)
         values.append(st[(st.state == state) & (st.step == STEPS)][column].iloc[0])
     return float(np.mean(values))
 
@@ -61,7 +69,7 @@ def test_relaxed_export_controls_restore_compute_and_lower_chip_investment():
 
 def test_export_controls_act_only_from_their_date():
     (base, tight) = (runs("baseline")[0], runs("export_controls_tight")[0])
-    b, t = base.states_frame(), tight.states_frame()
+    b, t = states(base), states(tight)
     china = lambda df: df[df.state == "china"].set_index("step").compute_access  # noqa: E731
     # the module branches from the record in 2027Q1, the ninth quarter: steps 0-8 are before it
     assert (china(b).loc[:8] == china(t).loc[:8]).all()
@@ -216,9 +224,11 @@ def test_pre_launch_review_delays_releases():
 
     def china_releases(drag):
         total = 0
+        cfg = compose_config(
+            "baseline", {"steps": 8, **dict(SMALL), **strict, "firms.review_drag": drag}
+        )
         for seed in SEEDS:
-            m = RegulatoryCompetition(seed=seed, steps=8, **strict, **{"firms.review_drag": drag})
-            st = m.run().states_frame()
+            st = RegulatoryCompetition(seed=seed, config=cfg).run().states_frame()
             total += st[st.state == "china"].foundation_models.sum()
         return total
 

@@ -112,9 +112,10 @@ def test_run_folder_names_carry_a_digest_of_the_overrides(one_run, run_sim, tmp_
     "argv",
     [
         ["hydra.run.dir=/proc/x"],
-        ["hydra.run.dir=/dev/null/x"],
-        ["-m", "seed=1,2", "hydra.sweep.dir=/proc/x"],
-        ["-m", "seed=1,2", "hydra.sweep.dir=/dev/null/x"],
+        # one CLI subprocess each: the default run checks the first, `-m slow` the rest
+        pytest.param(["hydra.run.dir=/dev/null/x"], marks=pytest.mark.slow),
+        pytest.param(["-m", "seed=1,2", "hydra.sweep.dir=/proc/x"], marks=pytest.mark.slow),
+        pytest.param(["-m", "seed=1,2", "hydra.sweep.dir=/dev/null/x"], marks=pytest.mark.slow),
     ],
 )
 def test_unwritable_output_folder_is_one_line(run_sim, tmp_path, argv):
@@ -125,6 +126,7 @@ def test_unwritable_output_folder_is_one_line(run_sim, tmp_path, argv):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # two CLI runs in subprocesses
 def test_failed_run_is_marked_and_the_folder_reusable(run_sim, tmp_path):
     folder = tmp_path / "run"
     (folder / "states.parquet").mkdir(parents=True)  # the run cannot write its second table
@@ -148,6 +150,7 @@ HOLD = (
 )
 
 
+@pytest.mark.slow  # CLI runs beside a lock holder
 def test_a_folder_in_use_is_refused_and_a_dead_holder_leaves_no_stale_lock(run_sim, tmp_path):
     folder = tmp_path / "shared"
     folder.mkdir()

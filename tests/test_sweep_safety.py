@@ -95,6 +95,7 @@ def test_missing_launcher_extra_names_the_pip_command(cli, tiny, monkeypatch):
     assert not (tiny / "results").exists()
 
 
+@pytest.mark.slow  # a sweep subprocess
 def test_unwritable_results_folder_is_one_line(cli, tiny):
     (tiny / "results").symlink_to("/proc/nonexistent")
     res = run_tiny(cli, tiny, "--launcher", "basic")
@@ -103,6 +104,7 @@ def test_unwritable_results_folder_is_one_line(cli, tiny):
     assert line.startswith("error: results: cannot write to results/sweeps/tiny"), line
 
 
+@pytest.mark.slow  # a sweep subprocess
 def test_a_launcher_that_fails_shows_no_progress_bar(cli, tiny):
     res = run_tiny(cli, tiny, "--launcher", "submitit_slurm")  # no Slurm on this machine
     assert res.returncode != 0
@@ -132,6 +134,7 @@ def test_intervals_that_cannot_be_computed_or_go_below_zero():
     assert mean_ci(df, ["g"], "v", floor=0).lo[0] == 0.0
 
 
+@pytest.mark.slow  # whole sweeps in subprocesses
 def test_sweep_with_overrides_columns_provenance_logs_and_generations(cli, tiny):
     args = ("--launcher", "basic", "local.competition=0,2", "scenario=baseline")
     res = run_tiny(cli, tiny, *args)
@@ -200,6 +203,7 @@ def test_a_direct_multirun_respects_the_runners_lock(run_sim, tmp_path):
 
 
 @LINUX
+@pytest.mark.slow  # two concurrent sweeps in subprocesses
 def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
     slow = ("--jobs", "2", "steps=40")
     first = start_runner(tiny, *slow)
@@ -223,6 +227,7 @@ def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
 
 
 @LINUX
+@pytest.mark.slow  # a sweep subprocess, interrupted
 def test_ctrl_c_stops_the_sweep_in_one_line(tiny):
     runner = start_runner(tiny, "--jobs", "2", "steps=40")
     child = sweep_child(runner)

@@ -33,14 +33,22 @@ def _paths(seeds, **overrides):
 
 @pytest.fixture(scope="module")
 def at_rest():
-    return _paths(range(5))
+    return _paths(range(2))
 
 
-def test_world_at_rest_stays_on_its_growth_path(at_rest):
-    rel, shares = at_rest
-    # Seed noise in states with a dozen firms is not drift: the path is read over 5 seeds.
+def _on_growth_path(rel, shares):
+    # Seed noise in states with a dozen firms is not drift: the path is read over the seeds.
     assert np.abs(rel.mean(axis=0) - 1).max() < 0.05
     assert np.abs(shares - shares[:, :1]).max() < 0.02  # every seed, every state
+
+
+def test_world_at_rest_stays_on_its_growth_path_on_two_seeds(at_rest):
+    _on_growth_path(*at_rest)
+
+
+@pytest.mark.slow  # the issue-12 acceptance test on 5 seeds; the default run checks 2
+def test_world_at_rest_stays_on_its_growth_path():
+    _on_growth_path(*_paths(range(5)))
 
 
 def test_old_start_decays_towards_its_own_fixed_point(at_rest):
@@ -48,7 +56,7 @@ def test_old_start_decays_towards_its_own_fixed_point(at_rest):
     dip of China); with it, the same seeds stay on it."""
     rel, _ = _paths(range(2), **{"economy.stationary_start": False})
     assert rel[:, :16].min() < 0.9
-    assert at_rest[0][:2, :16].min() > 0.95
+    assert at_rest[0][:, :16].min() > 0.95
 
 
 def test_markets_and_investment_grow_at_the_stated_rates():
