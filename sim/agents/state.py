@@ -156,7 +156,8 @@ class State(mesa.Agent):
             * self.F
             * (1.0 + pol.chip_investment_gap * denied)
         )
-        self.chips += pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
+        gain = pol.chip_learning * np.sqrt(self.chip_investment) * (1.0 - self.chips)
+        self.chips = min(1.0, self.chips + gain)  # a large step cannot overshoot the frontier
 
     def update_efficiency(self) -> None:
         """Firms facing less compute than they have had shift R&D towards algorithmic
