@@ -280,7 +280,6 @@ class RegulatoryCompetition(mesa.Model):
         world = sum(s.capability for s in self.states)
         # a world whose firms have all gone has no state of the art: standing is read as at start
         pop.kbar = world / self.initial_capability if world > 0 else 1.0
-        pop.usage = self.economy.money(quarter)
         self._record(pop.step(self, self.jurisdictions()))
         step_institutions(self)
         self.datacollector.collect(self)

@@ -98,7 +98,7 @@ class TrustDynamics:
         tallies = m.last_tallies
         inc = incidents_by_origin(tallies["incidents"].astype(float), tallies["revenue_exposure"])
         # per unit of AI in use: incidents that grow with use alone do not wear trust away
-        loss += p.incident_loss * inc / (m.world_scale * m.firms.usage)
+        loss += p.incident_loss * inc / (m.world_scale * m.firms.money)
         np.fill_diagonal(loss, 0.0)
         return loss
 

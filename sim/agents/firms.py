@@ -114,10 +114,10 @@ class FirmPopulation:
         # (sim/start.py: infer_efficiency); entrants draw u around their state's term.
         self.state_efficiency = np.ones(n_states)
         self.efficiency_sigma = np.zeros(n_states)
-        # Set by the model each quarter: world capability relative to the start (releases count
-        # relative standing) and the world's AI market relative to the start (usage).
+        # kbar, set by the model each quarter: world capability relative to the start (releases
+        # count relative standing); money, the world's AI market relative to the start, which
+        # scales firms' USD constants and stands for the use of AI (incidents).
         self.kbar = 1.0
-        self.usage = 1.0
         self.money = 1.0
 
     # -- population bookkeeping -------------------------------------------------------------
@@ -282,7 +282,7 @@ class FirmPopulation:
             p.incident_rate
             * np.where(self.alive, self.k, 0.0)
             / self.kbar
-            * self.usage
+            * self.money
             * (1 - self.safety)
             * (1 + p.open_incident_risk * self.open)
         )
