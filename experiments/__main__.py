@@ -5,6 +5,7 @@
     python -m experiments run dual_track --launcher submitit_slurm hydra.launcher.partition=cpu
     python -m experiments figure dual_track             # results/sweeps/dual_track/figure/
     python -m experiments reproduce [--quick]           # every experiment; results/figures/
+    python -m experiments claims [--quick]              # each claim with its mechanism on and off
 
 A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
 and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.
@@ -19,6 +20,7 @@ import importlib
 import shlex
 import sys
 
+from experiments import claims
 from experiments.figures.common import Sweep, SweepMismatch, save
 from experiments.lifecycle import Interrupted
 from experiments.run import LAUNCHERS, SweepError, launch
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m experiments", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="the experiments and their sweeps")
+    c = sub.add_parser("claims", help="each claim's effect with its mechanism on and off")
+    c.add_argument("--quick", action="store_true", help="3 seeds, 12 quarters")
+    c.add_argument("--jobs", type=_positive, help="parallel runs (default: every core)")
     for cmd in ("run", "figure", "reproduce"):
         p = sub.add_parser(cmd)
         if cmd != "reproduce":
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
     args, rest = parser.parse_known_args(argv)
     unknown = [a for a in rest if a.startswith("-")]
-    if unknown or (rest and args.command == "list"):
+    if unknown or (rest and args.command in ("list", "claims")):
         parser.error(f"unrecognized arguments: {' '.join(unknown or rest)}")
     if rest:  # overrides given after an option: `run x --quick a=1`
         args.overrides = [*args.overrides, *rest]
@@ -101,8 +106,15 @@ def main(argv: list[str] | None = None) -> int:
             png, _ = figure(exp, args.quick, tuple(args.overrides))
             print(png)
             return 0
+        if args.command == "claims":
+            print(claims.main(args.quick, committed=False, jobs=args.jobs or -1))
+            return 0
         names = EXPERIMENTS if args.command == "reproduce" else (args.name,)
         codes = [_run_one(n, args, draw=not args.no_figure) for n in names]
+        if args.command == "reproduce" and not args.no_figure:
+            # the claims table is redrawn with the figures, from the same code revision
+            committed = not args.overrides  # a user's own overrides never rewrite the table
+            print(claims.main(args.quick, committed=committed, jobs=args.jobs or -1))
         return max(codes)
     except (ConfigError, FileNotFoundError, SweepMismatch) as exc:
         print(f"error: {exc}", file=sys.stderr)

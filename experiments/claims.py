@@ -1,0 +1,197 @@
+"""The claims table: every claim of the sources the model represents, measured with its mechanism
+switched on and off (docs/ODD.md, "Claims and their ablations").
+
+    python -m experiments claims            # results/sweeps/claims/claims.{csv,md}
+    python -m experiments claims --quick    # 3 seeds, 12 quarters (CI, tests)
+    python -m experiments reproduce         # also results/claims.{csv,md} and the ODD table
+
+A claim's *effect* is a contrast between a treated and a control world (or, without a contrast,
+a level) measured on the same seeds in both; it is measured once in the default model (mechanism
+on) and once with the claim's switch (mechanism off). The mechanism earns the claim when the effect
+shows with it on (its confidence interval excludes zero) and shrinks to under a fifth of that, or
+to an interval covering zero, with it off. The specification of each claim is in
+``experiments/claim_list.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from scipy import stats
+
+from experiments.claim_list import CLAIMS, Claim
+from sim.model import RegulatoryCompetition
+from sim.tools.outputs import atomic_write
+
+ROOT = Path(__file__).resolve().parents[1]
+ODD = ROOT / "docs" / "ODD.md"
+START, END = "<!-- claims:start -->", "<!-- claims:end -->"
+LEVEL = 0.95
+MASTER_SEED = 1013
+# Ten paired seeds detect an effect of about one standard deviation of the paired difference
+# (two-sided t-test, alpha 0.05, power 0.8: n = (2.26 + 0.88)^2 / 1 ~ 10); the effects the table
+# reports are several standard deviations, so ten suffice; a closer claim says so in its row.
+SEEDS, QUICK_SEEDS, QUICK_STEPS = 10, 3, 12
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One run of a claim: the mechanism on or off, the treated or control world, one seed."""
+
+    claim: str
+    mechanism: str  # "on" | "off"
+    world: str  # "treated" | "control" | "level"
+    seed: int
+
+
+def seeds(n: int) -> list[int]:
+    """Replicate seeds spawned from the table's master seed (the same on any machine)."""
+    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(MASTER_SEED).spawn(n)]
+
+
+def _overrides(claim: Claim, arm: Arm, steps: int | None) -> tuple[str, dict]:
+    world = {"treated": claim.treated, "control": claim.control}.get(arm.world, {})
+    over = {**claim.base, **world, **(claim.off if arm.mechanism == "off" else {})}
+    if steps is not None:
+        over["steps"] = steps
+    scenario = over.pop("scenario", "baseline")
+    return scenario, over
+
+
+def run_arm(claim: Claim, arm: Arm, steps: int | None) -> float:
+    """The claim's metric at the end of one run."""
+    scenario, over = _overrides(claim, arm, steps)
+    model = RegulatoryCompetition(seed=arm.seed, scenario=scenario, **over)
+    return float(claim.metric(model.run()))
+
+
+def arms(claim: Claim, replicate_seeds: list[int]) -> list[Arm]:
+    worlds = ("treated", "control") if claim.treated or claim.control else ("level",)
+    return [
+        Arm(claim.key, mech, world, seed)
+        for mech in ("on", "off")
+        for world in worlds
+        for seed in replicate_seeds
+    ]
+
+
+def _interval(x: np.ndarray) -> tuple[float, float, float]:
+    mean = float(x.mean())
+    if len(x) < 2 or np.allclose(x, x[0]):
+        return mean, mean, mean
+    half = stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    return mean, mean - half, mean + half
+
+
+def summarise(claim: Claim, values: dict[Arm, float]) -> dict:
+    """Effect with the mechanism on and off, each with its 95% interval over paired seeds."""
+    row = {
+        "key": claim.key,
+        "claim": claim.claim,
+        "source": claim.source,
+        "mechanism": claim.mechanism,
+        "switch": claim.switch_text,
+        "effect": claim.effect,
+        "test": claim.test,
+    }
+    for mech in ("on", "off"):
+        mine = {a: v for a, v in values.items() if a.mechanism == mech}
+        by_seed = sorted({a.seed for a in mine})
+        if any(a.world == "level" for a in mine):
+            x = np.array([mine[Arm(claim.key, mech, "level", s)] for s in by_seed])
+        else:
+            x = np.array(
+                [
+                    mine[Arm(claim.key, mech, "treated", s)]
+                    - mine[Arm(claim.key, mech, "control", s)]
+                    for s in by_seed
+                ]
+            )
+        mean, lo, hi = _interval(x)
+        row.update({f"{mech}": mean, f"{mech}_lo": lo, f"{mech}_hi": hi})
+    row["seeds"] = len(by_seed)
+    row["shows"] = bool(row["on_lo"] > 0 or row["on_hi"] < 0)
+    covers_zero = row["off_lo"] <= 0 <= row["off_hi"]
+    row["vanishes"] = bool(covers_zero or abs(row["off"]) < 0.2 * abs(row["on"]))
+    return row
+
+
+def measure(claims: list[Claim], n_seeds: int, steps: int | None, jobs: int = -1) -> pd.DataFrame:
+    """Run every claim's arms in parallel and summarise them, one row per claim."""
+    replicate = seeds(n_seeds)
+    tasks = [(c, a) for c in claims for a in arms(c, replicate)]
+    out = Parallel(n_jobs=jobs)(delayed(run_arm)(c, a, steps) for c, a in tasks)
+    values: dict[str, dict[Arm, float]] = {c.key: {} for c in claims}
+    for (c, a), v in zip(tasks, out, strict=True):
+        values[c.key][a] = v
+    return pd.DataFrame([summarise(c, values[c.key]) for c in claims])
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.1e}"
+
+
+def markdown(table: pd.DataFrame, n_steps: str) -> str:
+    """The table as docs/ODD.md shows it."""
+    lines = [
+        f"Measured by `python -m experiments reproduce` ({table.seeds.iloc[0]} paired seeds, "
+        f"{n_steps}; 95% intervals). *On*: the default model; *off*: the switch.",
+        "",
+        "| claim | source | mechanism | switch (off) | effect measured | on | off | test |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in table.itertuples():
+        flag = "" if r.shows and r.vanishes else " **(not earned)**"
+        on = f"{_fmt(r.on)} [{_fmt(r.on_lo)}, {_fmt(r.on_hi)}]{flag}"
+        off = f"{_fmt(r.off)} [{_fmt(r.off_lo)}, {_fmt(r.off_hi)}]"
+        lines.append(
+            f"| {r.claim} | {r.source} | `{r.mechanism}` | `{r.switch}` | {r.effect} | {on} | "
+            f"{off} | `{r.test}` |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text))
+
+
+def write_odd(text: str, path: Path = ODD) -> None:
+    """Replace the table between the claims markers of docs/ODD.md."""
+    doc = path.read_text()
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(doc):
+        raise RuntimeError(f"{path}: no {START} ... {END} markers for the claims table")
+    _write_text(path, pattern.sub(lambda _: f"{START}\n{text}{END}", doc))
+
+
+def main(quick: bool, committed: bool, jobs: int = -1) -> Path:
+    """Measure every claim; write the table (into results/ and the ODD only when committed)."""
+    n, steps = (QUICK_SEEDS, QUICK_STEPS) if quick else (SEEDS, None)
+    table = measure(CLAIMS, n, steps, jobs)
+    horizon = f"{steps} quarters" if steps else "the scenarios' horizon (40 quarters)"
+    text = markdown(table, horizon)
+    out = ROOT / "results" if committed else ROOT / "results" / "sweeps" / "claims"
+    if quick:
+        out = ROOT / "results" / "sweeps" / "claims_quick"
+    out.mkdir(parents=True, exist_ok=True)
+    _write_text(out / "claims.csv", table.to_csv(index=False))
+    _write_text(out / "claims.md", text)
+    if committed and not quick:
+        write_odd(text)
+    for r in table.itertuples():
+        verdict = "earned" if r.shows and r.vanishes else "NOT earned"
+        print(f"claims: {r.key:28s} on {_fmt(r.on):>9s}  off {_fmt(r.off):>9s}  {verdict}")
+    return out / "claims.md"
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(prog="python -m experiments.claims")
+    p.add_argument("--quick", action="store_true")
+    a = p.parse_args()
+    print(main(a.quick, committed=False))
