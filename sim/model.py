@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim import events, start
+from sim import events, restrictive_signal, start
 from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
@@ -95,6 +95,7 @@ class RegulatoryCompetition(mesa.Model):
         self.state_names = [s.name for s in self.states]
         self._by_name = {s.name: s for s in self.states}
         self.S = len(self.states)
+        self.stringency0 = restrictive_signal.stringency(self)  # the signal is measured from it
         self.pole_index = {p: [s.index for s in self.states if s.pole == p] for p in POLES}
         self.trust = self._initial_trust()
         self.ban = np.zeros((self.S, self.S))
@@ -224,13 +225,24 @@ class RegulatoryCompetition(mesa.Model):
             access=arr("effective_access"),
             talent=arr("talent"),
             ban=self.ban,
-            market_access=self.market_access,
+            market_access=self._access(),
             attract=attract,
             efficiency=arr("efficiency"),
             diverted=arr("efficiency_effort"),
             compute=self.economy.compute(q),
             money=self.economy.money(q),
         )
+
+    def _access(self) -> np.ndarray:
+        """Market access: WAICO's opening times the credit safety-valuing markets give stricter
+        rules (``policy.signal``, ``sim/restrictive_signal.py``)."""
+        if not self.policy.signal:
+            return self.market_access
+        sigma = restrictive_signal.stringency(self)
+        factor = restrictive_signal.access_factor(
+            sigma, self.stringency0, self.trust, self.policy.signal_access
+        )
+        return self.market_access * factor
 
     def _grow(self, quarter: int) -> None:
         """Markets and private investment of every state at this quarter (the economy grows)."""

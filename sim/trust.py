@@ -3,7 +3,7 @@
 ``model.trust[i, j]`` is the trust of state ``i`` towards ``j`` in [0, 1] (diagonal 1). Each
 quarter, after the institutions have acted (docs/ODD.md, "Trust"):
 
-    T_ij <- clip01( T_ij + relax * (B_ij - T_ij) + G_ij * (1 - T_ij) - L_ij * T_ij )
+    T_ij <- clip01( T_ij + relax * (B_ij + D_ij - T_ij) + G_ij * (1 - T_ij) - L_ij * T_ij )
 
 - ``G_ij``: gain rate from shared membership: the ``trust_gain`` of every accord in force that
   both signed, plus ``waico.trust_gain`` when both are members of a founded WAICO;
@@ -13,7 +13,10 @@ quarter, after the institutions have acted (docs/ODD.md, "Trust"):
   (counted at the reference world size);
 - ``B_ij``: the settled level, chosen so that the initial trust is the equilibrium of the
   initial gains and expected losses (like the states' anchors): trust does not drift without a
-  cause, and relaxes back after a shock.
+  cause, and relaxes back after a shock;
+- ``D_ij``: with ``policy.signal``, the restrictive signal: ``signal_trust * s_i * (s_j - s0_j)``
+  with ``s = R*E`` (``sim/restrictive_signal.py``): states that value safety trust a state more
+  as its rules bind more than at the start (0 at the start). Trust relaxes towards ``B + D``.
 
 Export controls are read from the quarter's scheduled events (their issuer is not visible in
 the states); bans from the change of ``model.ban``; incidents from the firms' tallies, each home
@@ -28,6 +31,7 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, shared_gain
+from sim.restrictive_signal import stringency, trust_shift
 
 if TYPE_CHECKING:
     from sim.agents.waico import WAICO
@@ -104,9 +108,13 @@ class TrustDynamics:
 
     def step(self, quarter: int) -> None:
         """Update ``model.trust`` in place for one quarter."""
-        T = self.model.trust
+        m = self.model
+        T = m.trust
         gain, loss = self.gains(quarter), self.losses(quarter)
-        new = T + self.p.relax * (self.settled - T) + gain * (1.0 - T) - loss * T
+        settled = self.settled
+        if m.policy.signal:
+            settled = settled + trust_shift(stringency(m), m.stringency0, m.policy.signal_trust)
+        new = T + self.p.relax * (settled - T) + gain * (1.0 - T) - loss * T
         np.clip(new, 0.0, 1.0, out=new)
         np.fill_diagonal(new, 1.0)
         T[...] = new

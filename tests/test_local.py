@@ -164,8 +164,9 @@ def test_single_track_damps_members_facilitation():
 
 def test_dual_track_centre_keeps_enforcement_below_its_rules_and_a_restrictive_floor():
     pressure = {"steps": 24}  # incidents grow with the use of AI (ODD 7.14), and IP with them
+    floor = {"central.restrictive_floor": True}  # the old floor, now behind its switch (issue 13)
     for governance, tolerant in (("dual_track", True), ("single_track", False)):
-        model = build(3, **pressure, **{"states.china.governance": governance}).run()
+        model = build(3, **pressure, **floor, **{"states.china.governance": governance}).run()
         china = model.states_frame().query("state == 'china'")
         gap = china.E - (1 - model.central.tolerance) * china.R
         if tolerant:

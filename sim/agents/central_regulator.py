@@ -2,12 +2,15 @@
 
 What the centre does depends on the state's governance structure:
 
-- ``dual_track`` (China's CAC, the reference): a political regulator. Its restrictive answer to
-  regulatory and incident pressure is a *floor* that only rises; its enforcement is kept below
-  its rules by a tolerance ("tolerant and prudent"); it ranks localities by performance for the
-  promotion of their officials (the yardstick that drives competitive liberalisation); every
-  review it *codifies* local instruments whose adopters outperform into national policy, which
-  then spreads to every locality (Figure 1), and designates pilot zones (NIDS) up to a cap.
+- ``dual_track`` (China's CAC, the reference): a political regulator. Its target R weighs the
+  restrictive signal (the access its firms gain in safety-valuing markets,
+  ``sim/restrictive_signal.py``) against its firms' compliance and attractiveness cost
+  (``central.restrictive_floor``: the old floor that only rises, for comparison); its
+  enforcement is kept below its rules by a tolerance ("tolerant and prudent"); it ranks
+  localities by performance for the promotion of their officials (the yardstick that drives
+  competitive liberalisation); every review it *codifies* local instruments whose adopters
+  outperform into national policy, which then spreads to every locality (Figure 1), and
+  designates pilot zones (NIDS) up to a cap.
 - ``single_track`` (the EU): the centre holds restrictive and facilitative power; its
   restrictive framework damps the effect of members' facilitation; no yardstick, no codification.
 - ``silos`` (the US): federal and state regulators each act in their own domain; states may hold
@@ -17,9 +20,12 @@ What the centre does depends on the state's governance structure:
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import mesa
 import numpy as np
+
+from sim.restrictive_signal import net_marginal_value
 
 
 class CentralRegulator(mesa.Agent):
@@ -36,11 +42,17 @@ class CentralRegulator(mesa.Agent):
         self.designated: list[str] = []  # pilot zones designated during the run
         self.streak: dict[str, int] = {}  # consecutive reviews in which adopters outgrew others
         self.floor = 0.0
+        self.net0 = 0.0  # the net marginal value of R at the start (the centre's optimum)
+        self.net_history: deque[float] = deque(maxlen=4)  # a year of accounts: quarters are noisy
         state.centre = self
 
     def settle(self) -> None:
-        """Start the restrictive floor at the initial answer to pressure (after the anchors)."""
+        """Start the restrictive floor at the initial answer to pressure (after the anchors), and
+        read the initial R as the centre's optimum: only changes of the signal's net value move
+        its target."""
         self.floor = self.state.pressure_response()["R"]
+        self.net0 = net_marginal_value(self.model, self.state)
+        self.net_history.extend([self.net0] * 4)
 
     @property
     def yardstick(self) -> bool:
@@ -58,19 +70,31 @@ class CentralRegulator(mesa.Agent):
     # -- national stance ---------------------------------------------------------------------------
 
     def shape_target(self, target: dict[str, float], response: dict[str, float]) -> None:
-        """A dual-track centre's restrictive floor: its target R answers the largest restrictive
-        pressure seen so far, so a pressure that eases leaves the rules in place."""
+        """A dual-track centre's target R: the answer to pressure plus, with ``policy.signal``,
+        ``signal_response`` times the change since the start of the net marginal value of R to
+        its firms, averaged over a year (the first-order condition of a quadratic political
+        cost around the answer to pressure), so R can end above or below its start.
+        ``central.restrictive_floor``: the old floor, the largest restrictive pressure seen so
+        far."""
         if not self.yardstick:
             return
-        self.floor = max(self.floor, response["R"])
-        target["R"] = min(1.0, max(target["R"], self.state.anchor["R"] + self.floor))
+        pol = self.model.policy
+        if pol.signal:
+            self.net_history.append(net_marginal_value(self.model, self.state))
+            shift = pol.signal_response * (np.mean(self.net_history) - self.net0)
+            target["R"] = min(1.0, max(0.0, target["R"] + shift))
+        if self.model.central.restrictive_floor:
+            self.floor = max(self.floor, response["R"])
+            target["R"] = min(1.0, max(target["R"], self.state.anchor["R"] + self.floor))
 
     def constrain(self) -> None:
-        """After the stance update: R stays on its floor whatever peers pull for, and, 'tolerant
-        and prudent', enforcement stays below the rules, E <= (1 - tolerance) R."""
+        """After the stance update, 'tolerant and prudent': enforcement stays below the rules,
+        E <= (1 - tolerance) R; with ``central.restrictive_floor`` R also stays on its floor
+        whatever peers pull for."""
         if self.yardstick:
             state = self.state
-            state.R = max(state.R, min(1.0, state.anchor["R"] + self.floor))
+            if self.model.central.restrictive_floor:
+                state.R = max(state.R, min(1.0, state.anchor["R"] + self.floor))
             state.E = min(state.E, (1.0 - self.model.central.tolerance) * state.R)
 
     # -- localities ----------------------------------------------------------------------------

@@ -137,9 +137,17 @@ class State(mesa.Agent):
             self.centre.shape_target(target, response)
         for key in ("R", "F", "E"):
             now = getattr(self, key)
-            setattr(self, key, _clip01(now + pol.speed * (target[key] - now) + peer_pull[key]))
+            speed = self.r_speed(target[key] > now) if key == "R" else pol.speed
+            setattr(self, key, _clip01(now + speed * (target[key] - now) + peer_pull[key]))
         if self.centre is not None:
             self.centre.constrain()
+
+    def r_speed(self, up: bool) -> float:
+        """Share of the gap to the target R closed this quarter: binding rules are sticky, so R
+        falls ``policy.r_stickiness`` more slowly than it rises (repeal takes new legislation).
+        The one place where R's speed is set."""
+        pol = self.model.policy
+        return pol.speed if up else pol.speed * (1.0 - pol.r_stickiness)
 
     def update_chips(self) -> None:
         """Compute access drifts to the export-control target; domestic chips grow with investment.

@@ -297,3 +297,11 @@ class CentralParams:
         1,
         source="pilot zones may go further than others; stated assumption",
     )
+    restrictive_floor: bool = param(
+        False,
+        "the old hard floor of a dual-track centre: its target R answers the largest "
+        "restrictive pressure seen so far and R never falls below it (for comparison; the "
+        "default is the sticky adjustment of policy.r_stickiness)",
+        "flag",
+        source="the model before issue 13: Ma 2024's restrictive signal written in as a ratchet",
+    )

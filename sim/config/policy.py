@@ -146,3 +146,57 @@ class PolicyParams:
         1,
         "stockpiles and grey imports delay controls",
     )
+    # -- the restrictive signal (issue 13, item 3; docs/ODD.md 7.2, 7.12.1, 7.13.6) ------------
+    r_stickiness: float = param(
+        0.5,
+        "how much more slowly R falls to a lower target than it rises to a higher one: the "
+        "downward speed is policy.speed * (1 - r_stickiness) (0: symmetric; 1: R never falls "
+        "towards its target)",
+        "share",
+        0,
+        1,
+        source="stated assumption: binding rules are sticky, repeal takes new legislation (the "
+        "EU AI Act's 2025 digital omnibus delays obligations, it repeals none); to be swept",
+    )
+    signal: bool = param(
+        True,
+        "R*E signals a commitment to responsible AI: states that value safety (high own R*E) "
+        "trust a state more, and weigh its firms more in their markets, as its R*E rises above "
+        "its start; a dual-track centre weighs this benefit against its firms' costs in its "
+        "target R (false: R*E has costs only, the centre does not weigh it)",
+        "flag",
+        source="Ma 2024 (002): restrictive elements 'signal Chinese commitment to building "
+        "responsible AI'; the central regulators' restrictive role 'helps to build China's "
+        "image as a responsible AI power'",
+    )
+    signal_trust: float = param(
+        1.0,
+        "rise of i's settled trust in j per unit of i's own R*E times the rise of j's R*E "
+        "since the start",
+        "trust per unit R*E^2",
+        0,
+        10,
+        source="stated assumption: a truster at R*E 0.5 trusts a state whose R*E rose by 0.1 "
+        "about 0.05 more (a sixth of the 0.3 that separates rivals from allies); to be swept",
+    )
+    signal_access: float = param(
+        1.0,
+        "log rise of the weight of h's firms in market m per unit of m's R*E times m's trust "
+        "in h times the rise of h's R*E since the start",
+        "per unit R*E^2",
+        0,
+        100,
+        source="stated assumption: a fully trusting market at R*E 0.5 weighs the firms of a "
+        "state whose R*E rose by 0.1 about 5% more; to be swept",
+    )
+    signal_response: float = param(
+        1.0,
+        "rise of a dual-track centre's target R per unit change of the net marginal value of "
+        "its R (the access its firms gain in safety-valuing markets minus their compliance and "
+        "attractiveness cost, a share of their revenue) since the start",
+        "R per share of revenue",
+        0,
+        20,
+        source="stated assumption: the weight of firms' revenue against the political answer "
+        "to pressure in the centre's choice; to be swept",
+    )
