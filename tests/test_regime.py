@@ -31,7 +31,8 @@ def test_a_voluntary_market_costs_firms_less_compliance_than_the_same_market_bin
     model = build(**({} if acts else OFF))
     singapore = model.state("singapore")
     singapore.E = 0.9  # above the voluntary enforcement cap
-    voluntary, binding = _bill(model, "singapore", "voluntary"), _bill(model, "singapore", "binding")
+    voluntary = _bill(model, "singapore", "voluntary")
+    binding = _bill(model, "singapore", "binding")
     if acts:
         assert voluntary < binding
         # the same rules bind less: the compliance share and the enforcement cap
