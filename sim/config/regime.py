@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from sim.config.base import param
 
 _SPEED = (
-    "stated assumption: a binding AI law took three to four years from proposal to force (EU AI "
-    "Act Apr 2021 - Aug 2024; Korea's AI Basic Act, bills from 2020, passed Dec 2024), guidelines "
-    "are revised within a year (Japan's AI Guidelines for Business, Apr and Nov 2024)"
+    "policy.speed is the pace of legislation (its source: regulation takes years to legislate), "
+    "so binding law keeps it; guidelines move about three times as fast: Japan's AI Guidelines "
+    "for Business took 11 months from the AI Strategy Council's summary (May 2023) to v1.0 "
+    "(19 Apr 2024, METI), the EU AI Act 40 months from proposal (Apr 2021) to force (Aug 2024); "
+    "hybrid halfway (stated assumption)"
 )
 
 
@@ -65,13 +67,13 @@ class RegimeParams:
         "stated assumption: halfway between voluntary (0.5) and binding (1)",
     )
     speed_binding: float = param(
-        0.5, "factor on policy.speed for R under a binding regime", "multiplier", 0, 5, _SPEED
+        1.0, "factor on policy.speed for R under a binding regime", "multiplier", 0, 5, _SPEED
     )
     speed_hybrid: float = param(
-        1.0, "factor on policy.speed for R under a hybrid regime", "multiplier", 0, 5, _SPEED
+        2.0, "factor on policy.speed for R under a hybrid regime", "multiplier", 0, 5, _SPEED
     )
     speed_voluntary: float = param(
-        1.5, "factor on policy.speed for R under a voluntary regime", "multiplier", 0, 5, _SPEED
+        3.0, "factor on policy.speed for R under a voluntary regime", "multiplier", 0, 5, _SPEED
     )
     memory: float = param(
         0.1,
