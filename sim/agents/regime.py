@@ -2,7 +2,7 @@
 
 The mode acts three ways (docs/ODD.md 7.15): firms comply with only part of a voluntary or hybrid
 regime's stated stringency; enforcement without sanctions acts only up to a cap; and binding law
-moves R slowly, guidelines quickly. States move one step towards binding when the demand for
+moves R at the pace of legislation, guidelines faster. States move one step towards binding when the demand for
 restrictive rules (the rise of target R from regulatory and incident pressure above the level the
 regime has settled) has accumulated past a threshold, and one step back towards voluntary when the
 demand for facilitation (from technological pressure) has. The transitions are deterministic given
@@ -39,12 +39,12 @@ def applied_stringency(state: State) -> float:
 
 def paced_target(state: State, target: float) -> float:
     """Target R moved so that the policy.speed update closes the mode's share of the gap:
-    binding law moves slowly, guidelines quickly (never past the target)."""
+    binding law at the pace of legislation, guidelines faster (never past the target)."""
     p = state.model.regime
-    if not p.acts:
+    factor = _factor(p, "speed", state.mode)
+    if not p.acts or factor == 1.0:
         return target
     speed = state.model.policy.speed
-    factor = _factor(p, "speed", state.mode)
     factor = min(factor, 1.0 / speed) if speed > 0 else factor
     return state.R + factor * (target - state.R)
 
