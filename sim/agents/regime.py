@@ -2,11 +2,11 @@
 
 The mode acts three ways (docs/ODD.md 7.15): firms comply with only part of a voluntary or hybrid
 regime's stated stringency; enforcement without sanctions acts only up to a cap; and binding law
-moves R at the pace of legislation, guidelines faster. States move one step towards binding when the demand for
-restrictive rules (the rise of target R from regulatory and incident pressure above the level the
-regime has settled) has accumulated past a threshold, and one step back towards voluntary when the
-demand for facilitation (from technological pressure) has. The transitions are deterministic given
-the pressures: no random draw, so no other stream is touched.
+moves R at the pace of legislation, guidelines faster. States move one step towards binding when
+the demand for restrictive rules (the rise of target R from regulatory and incident pressure above
+the level the regime has settled) has accumulated past a threshold, and one step back towards
+voluntary when the demand for facilitation (from technological pressure) has. The transitions are
+deterministic given the pressures: no random draw, so no other stream is touched.
 """
 
 from __future__ import annotations
