@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 
 from sim import institution_metrics
+from sim.agents import regime
 from sim.config import POLES
 
 if TYPE_CHECKING:
@@ -236,6 +237,7 @@ MODEL_REPORTERS = {
     "local_waste_share": local_waste_share,
     "local_policy_dispersion": local_policy_dispersion,
     "relocations": relocations,
+    "binding_regimes": regime.binding_regimes,
     **institution_metrics.MODEL_REPORTERS,
 }
 
@@ -244,6 +246,7 @@ STATE_REPORTERS = {
     "pole": "pole",
     "governance": "governance",
     "mode": "mode",
+    "law_pressure": regime.law_pressure,
     "R": "R",
     "F": "F",
     "E": "E",

@@ -32,6 +32,7 @@ from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
 from sim.agents.location import LocalLayout
+from sim.agents.regime import RegimeDynamics
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
@@ -83,6 +84,7 @@ class RegulatoryCompetition(mesa.Model):
         self.policy = OmegaConf.to_object(cfg.policy)
         self.local = OmegaConf.to_object(cfg.local)
         self.central = OmegaConf.to_object(cfg.central)
+        self.regime = OmegaConf.to_object(cfg.regime)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
         init_rng, firm_rng, self.institution_rng = map(
@@ -121,6 +123,7 @@ class RegulatoryCompetition(mesa.Model):
         start.populate(self, init_rng)
         self.initial_capability = max(sum(s.capability for s in self.states), 1e-12)
         self._settle()
+        self.regimes = RegimeDynamics(self.states, self.regime)
         self.institutions = build_institutions(self)
 
         self.datacollector = DataCollector(
@@ -220,6 +223,7 @@ class RegulatoryCompetition(mesa.Model):
             R=arr("R"),
             F=arr("F"),
             E=arr("E"),
+            sigma=arr("stringency"),
             market=arr("ai_market") * money,
             investment=(arr("ai_investment") + subsidy) * attract * money,
             access=arr("effective_access"),
@@ -282,6 +286,8 @@ class RegulatoryCompetition(mesa.Model):
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
             if pol.respond:
                 s.update_stance(pull)
+        if pol.respond:
+            self.regimes.step(self.states)
         for centre in self.centres:
             centre.step_localities(quarter)
         for centre in self.centres:

@@ -23,6 +23,7 @@ class Jurisdictions:
     R: np.ndarray
     F: np.ndarray
     E: np.ndarray
+    sigma: np.ndarray  # R*E as it binds firms under each state's regime mode (docs/ODD.md 7.15)
     market: np.ndarray  # USD bn / yr
     investment: np.ndarray  # USD bn / yr, already scaled by attractiveness
     access: np.ndarray  # effective compute access: imports plus domestic substitutes
@@ -38,7 +39,7 @@ class Jurisdictions:
     @property
     def stringency(self) -> np.ndarray:
         """R*E: how much a market's rules bind in practice."""
-        return self.R * self.E
+        return self.sigma
 
 
 class Firm(mesa.Agent):

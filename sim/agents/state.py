@@ -13,6 +13,7 @@ from collections import deque
 import mesa
 import numpy as np
 
+from sim.agents import regime
 from sim.config import POLES
 
 
@@ -67,8 +68,8 @@ class State(mesa.Agent):
 
     @property
     def stringency(self) -> float:
-        """R*E: the binding force of the rules as applied."""
-        return self.R * self.E
+        """R*E: the binding force of the rules as applied (under the regime's mode, 7.15)."""
+        return regime.applied_stringency(self)
 
     @property
     def alignment_us(self) -> float:
@@ -135,6 +136,7 @@ class State(mesa.Agent):
         target = {key: _clip01(self.anchor[key] + response[key]) for key in ("R", "F", "E")}
         if self.centre is not None:
             self.centre.shape_target(target, response)
+        target["R"] = regime.paced_target(self, target["R"])  # law slow, guidelines quick
         for key in ("R", "F", "E"):
             now = getattr(self, key)
             speed = self.r_speed(target[key] > now) if key == "R" else pol.speed

@@ -31,6 +31,7 @@ from sim.config.local import (
     LocalParams,
 )
 from sim.config.policy import PolicyParams
+from sim.config.regime import RegimeParams
 from sim.config.world import Alignment, StateConfig
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "OutputConfig",
     "PolicyParams",
     "PolicyShift",
+    "RegimeParams",
     "SimConfig",
     "StateConfig",
     "TrustParams",
@@ -106,6 +108,7 @@ class SimConfig:
     waico: WaicoConfig = field(default_factory=WaicoConfig)
     accords: dict[str, AccordConfig] = field(default_factory=dict)
     trust: TrustParams = field(default_factory=TrustParams)
+    regime: RegimeParams = field(default_factory=RegimeParams)
     output: OutputConfig = field(default_factory=OutputConfig)
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
 

@@ -1,0 +1,105 @@
+"""Regime mode parameters (``regime.*``): what binding, hybrid and voluntary regimes do, and how
+states move between them (``sim/agents/regime.py``, docs/ODD.md 7.15)."""
+
+from dataclasses import dataclass
+
+from sim.config.base import param
+
+_SPEED = (
+    "policy.speed is the pace of legislation (its source: regulation takes years to legislate), "
+    "so binding law keeps it; guidelines move about three times as fast: Japan's AI Guidelines "
+    "for Business took 11 months from the AI Strategy Council's summary (May 2023) to v1.0 "
+    "(19 Apr 2024, METI), the EU AI Act 40 months from proposal (Apr 2021) to force (Aug 2024); "
+    "hybrid halfway (stated assumption)"
+)
+
+
+@dataclass
+class RegimeParams:
+    """Mode acts on compliance, enforcement and the speed of R; modes move under pressure."""
+
+    acts: bool = param(
+        True,
+        "the mode changes the stringency firms comply with, caps enforcement and paces R "
+        "(false: mode is a label, as before issue 13)",
+        "flag",
+        source="switch for the ablation of issue 13 item 5",
+    )
+    endogenous: bool = param(
+        True,
+        "states move between modes under accumulated pressure (false: every mode stays as the "
+        "world file sets it)",
+        "flag",
+        source="switch for the ablation of issue 13 item 5",
+    )
+    comply_voluntary: float = param(
+        0.52,
+        "share of a voluntary regime's stated stringency that firms comply with",
+        "share",
+        0,
+        1,
+        "Wang, Huang, Klyman & Bommasani 2025 (arXiv 2508.08345): 16 AI companies met on average "
+        "52% of their 2023 voluntary commitments to the White House",
+    )
+    comply_hybrid: float = param(
+        0.76,
+        "share of a hybrid regime's stated stringency that firms comply with",
+        "share",
+        0,
+        1,
+        "stated assumption: halfway between voluntary (0.52) and binding (1)",
+    )
+    enforce_cap_voluntary: float = param(
+        0.5,
+        "highest enforcement E that acts under a voluntary regime (no sanctions)",
+        "index",
+        0,
+        1,
+        "the highest E the world file codes for a voluntary regime (UK, Canada, Singapore, "
+        "Australia, Gulf: 0.5), so no initial state is capped",
+    )
+    enforce_cap_hybrid: float = param(
+        0.75,
+        "highest enforcement E that acts under a hybrid regime",
+        "index",
+        0,
+        1,
+        "stated assumption: halfway between voluntary (0.5) and binding (1)",
+    )
+    speed_binding: float = param(
+        1.0, "factor on policy.speed for R under a binding regime", "multiplier", 0, 5, _SPEED
+    )
+    speed_hybrid: float = param(
+        2.0, "factor on policy.speed for R under a hybrid regime", "multiplier", 0, 5, _SPEED
+    )
+    speed_voluntary: float = param(
+        3.0, "factor on policy.speed for R under a voluntary regime", "multiplier", 0, 5, _SPEED
+    )
+    memory: float = param(
+        0.1,
+        "share of the accumulated demand for (or against) a law forgotten each quarter",
+        "share/quarter",
+        0,
+        1,
+        "stated assumption: a legislative debate fades within a few years without new pressure",
+    )
+    law_threshold: float = param(
+        0.6,
+        "accumulated demand (quarters times rise of target R above its settled level) at which "
+        "a state moves one step towards binding",
+        "index x quarters",
+        0,
+        100,
+        "stated assumption: a rise of target R of 0.05 (the size of the AI Act's GPAI milestone, "
+        "configs/world/history.yaml) sustained for about three years of debate",
+    )
+    repeal_threshold: float = param(
+        1.2,
+        "accumulated demand for deregulation (quarters times rise of target F above its settled "
+        "level) at which a state moves one step towards voluntary",
+        "index x quarters",
+        0,
+        100,
+        "stated assumption: twice the law threshold; laws are harder to undo than to pass "
+        "(Canada's AIDA and the UK's bill died before passage, none was repealed)",
+    )
