@@ -165,7 +165,7 @@ class RegulatoryCompetition(mesa.Model):
             for loc in centre.localities:
                 loc.damping = centre.damping
                 if self.local.fiscal:  # the start is a fiscal equilibrium (docs/ODD.md 7.12.4)
-                    loc.prune(keep_committed=False)
+                    loc.prune()
                 loc.spend(centre.damping)
                 loc.spending0, loc.crowded_out = loc.spending, 0.0
         self._refresh_layout()
