@@ -266,6 +266,7 @@ class LocalGovernment(mesa.Agent):
         lp = self.model.local
         held = self._held()
         self.damping = damping
+        index = index if lp.fiscal else 1.0  # switch off: the fixed budgets of before
         self.budget = self.budget0 * index
         self.spending = self.F * self.budget / 4.0
         if lp.fiscal and not held:
