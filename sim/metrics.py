@@ -189,6 +189,17 @@ def state_local_dispersion(state) -> float:
     return _dispersion(_own_localities(state))
 
 
+def state_local_crowded_out(state) -> float:
+    """Public AI money the state's local spending took from its firms this quarter, above the
+    settled start (USD bn; negative: money returned to firms)."""
+    return float(sum(loc.crowded_out for loc in _own_localities(state)))
+
+
+def state_local_transfer(state) -> float:
+    """Central transfers financing the state's local AI spending this quarter (USD bn)."""
+    return float(sum(loc.transfer for loc in _own_localities(state)))
+
+
 def state_codified(state) -> int:
     """Instruments the state's centre has codified so far."""
     return len(state.centre.codified) if state.centre is not None else 0
@@ -273,6 +284,8 @@ STATE_REPORTERS = {
     "local_facilitation": state_local_facilitation,
     "local_waste_share": state_local_waste_share,
     "local_dispersion": state_local_dispersion,
+    "local_transfer": state_local_transfer,
+    "local_crowded_out": state_local_crowded_out,
     "codified_instruments": state_codified,
     **institution_metrics.STATE_REPORTERS,
 }
@@ -316,6 +329,11 @@ LOCAL_REPORTERS = {
     "R": "R",
     "spending": "spending",
     "waste": "waste",
+    "budget": "budget",
+    "transfer": "transfer",
+    "crowded_out": "crowded_out",
+    "hurdle": "hurdle",
+    "dropped": "dropped",
     "productivity": "productivity",
     "instruments": "instrument_list",
     "n_instruments": "n_instruments",

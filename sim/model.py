@@ -167,7 +167,11 @@ class RegulatoryCompetition(mesa.Model):
         )
         for centre in self.centres:
             for loc in centre.localities:
+                loc.damping = centre.damping
+                if self.local.fiscal:  # the start is a fiscal equilibrium (docs/ODD.md 7.12.4)
+                    loc.prune()
                 loc.spend(centre.damping)
+                loc.spending0, loc.crowded_out = loc.spending, 0.0
         self._refresh_layout()
 
     def _refresh_layout(self) -> None:
@@ -196,8 +200,11 @@ class RegulatoryCompetition(mesa.Model):
             s.incident_history.extend([float(per_market[s.index])] * 4)
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
             s.settle_anchor()
+        pop = self.firms
+        rd = np.bincount(pop.home[pop.alive], pop.rd[pop.alive], self.S) / self.world_scale
         for centre in self.centres:
             centre.settle()
+            centre.settle_fiscal(float(rd[centre.state.index]))
 
     # -- views used by the agents ----------------------------------------------------------
 
@@ -219,13 +226,14 @@ class RegulatoryCompetition(mesa.Model):
         money = self.world_scale
         # Public AI funding grows with the state's AI market, private investment at its own rate.
         subsidy = p.subsidy_rate * arr("F") * arr("gdp") * 1000 * self.economy.market(q)
+        public = np.maximum(subsidy - self.crowded_out(), -arr("ai_investment"))
         return Jurisdictions(
             R=arr("R"),
             F=arr("F"),
             E=arr("E"),
             sigma=arr("stringency"),
             market=arr("ai_market") * money,
-            investment=(arr("ai_investment") + subsidy) * attract * money,
+            investment=(arr("ai_investment") + public) * attract * money,
             access=arr("effective_access"),
             talent=arr("talent"),
             ban=self.ban,
@@ -247,6 +255,15 @@ class RegulatoryCompetition(mesa.Model):
             sigma, self.stringency0, self.trust, self.policy.signal_access
         )
         return self.market_access * factor
+
+    def crowded_out(self) -> np.ndarray:
+        """Public AI money (USD bn/yr, by state) that local spending above its settled level
+        takes from the state's firms (docs/ODD.md 7.12.4): central transfers come out of the
+        national pool, own revenue out of local guidance funds."""
+        out = np.zeros(self.S)
+        for loc in self.localities:
+            out[loc.state.index] += 4.0 * loc.crowded_out
+        return out
 
     def _grow(self, quarter: int) -> None:
         """Markets and private investment of every state at this quarter (the economy grows)."""

@@ -41,6 +41,7 @@ class CentralRegulator(mesa.Agent):
         self.codified: list[str] = []
         self.designated: list[str] = []  # pilot zones designated during the run
         self.streak: dict[str, int] = {}  # consecutive reviews in which adopters outgrew others
+        self.codify_steps: dict[str, float] = {}  # rise of the F anchor at each codification
         self.floor = 0.0
         self.net0 = 0.0  # the net marginal value of R at the start (the centre's optimum)
         self.net_history: deque[float] = deque(maxlen=4)  # a year of accounts: quarters are noisy
@@ -108,8 +109,9 @@ class CentralRegulator(mesa.Agent):
             above = [o.name for o, og in zip(locs, growth, strict=True) if og > g]
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
             loc.update(snapshot, above if self.yardstick else [], rng, quarter)
+        index = float(self.model.economy.market(quarter)[self.state.index])
         for loc in locs:
-            loc.spend(self.damping)
+            loc.spend(self.damping, index)
 
     def review(self, quarter: int) -> None:
         """Every ``central.review_every`` quarters: promotions, codification, pilot zones."""
@@ -148,8 +150,30 @@ class CentralRegulator(mesa.Agent):
             if self.streak[name] >= cp.codify_reviews:
                 self.codified.append(name)
                 inst.codified_at = quarter
+                step = self._codify_step(inst, adopters)
+                self.codify_steps[name] = step
                 anchor = self.state.anchor
-                anchor["F"] = min(1.0, anchor["F"] + cp.codify_F)
+                anchor["F"] = min(1.0, anchor["F"] + step)
+
+    def _codify_step(self, inst, adopters: list) -> float:
+        """Rise of national facilitation when ``inst`` becomes national policy: its measured
+        value, the mean gain pi x fit its adopters realise, times ``central.codify_value_F``
+        (adopters are the localities it suits, so the centre sees it at its best); or the
+        fixed ``central.codify_F`` with ``central.codify_by_value`` off."""
+        cp = self.model.central
+        if not cp.codify_by_value:
+            return cp.codify_F
+        value = np.mean([inst.productivity * inst.fit(loc.advantage) for loc in adopters])
+        return float(cp.codify_value_F * value)
+
+    def settle_fiscal(self, rd: float) -> None:
+        """Settle every locality's fiscal state at the start (docs/ODD.md 7.12.4): the R&D of
+        the state's firms (USD bn/quarter) is split by the localities' firm shares."""
+        shares = np.array([loc.firm_share for loc in self.localities])
+        shares = shares / shares.sum() if shares.sum() > 0 else shares
+        beta = self.model.firm_params.rd_elasticity
+        for loc, share in zip(self.localities, shares, strict=True):
+            loc.settle_fiscal(share * rd, beta)
 
     def _designate(self, ranked: list, growth: dict[str, float]) -> None:
         """Designate the best non-pilot locality if it outgrows the median pilot zone."""

@@ -7,6 +7,9 @@ raises ``F`` when its peers outperform it (competitive liberalisation), copies i
 better-ranked peers, herds into the sector bet many peers have made (the local LLM race), and,
 under every governance structure, sometimes invents an instrument (entrepreneurial regulation).
 Spending on an instrument the locality lacks the advantage for is *waste* (the Henan case).
+Under the fiscal constraint (``local.fiscal``, ``sim/fiscal.py``) the instruments share the
+spending with diminishing returns, the money has an alternative use (investment in firms), and
+a locality drops instruments, and adopts codified ones, by their net value.
 docs/ODD.md, "Dual-track regulation", gives the equations.
 """
 
@@ -17,6 +20,7 @@ from collections import deque
 import mesa
 import numpy as np
 
+from sim.fiscal import alternative_value, net_value, portfolio_gain
 from sim.instruments import Instrument, invent
 
 
@@ -30,7 +34,17 @@ class LocalGovernment(mesa.Agent):
         self.state = state  # the State agent it belongs to
         self.label = cfg.label
         self.advantage = float(cfg.advantage)
-        self.budget = float(cfg.budget)
+        self.budget0 = self.budget = float(cfg.budget) * model.local.budget_scale
+        # Share of spending paid by central transfers, and the share of the money whose
+        # alternative use is investment in the state's AI firms (docs/ODD.md 7.12.4).
+        self.transfer_share = float(model.central.transfer_share.get(state.name, 0.0))
+        own = model.local.own_alternative
+        self.alt_share = self.transfer_share + (1.0 - self.transfer_share) * own
+        self.transfer = self.crowded_out = 0.0
+        self.spending0 = 0.0  # settled spending at the start (start money)
+        self.hurdle = 0.0  # value of a unit of money (USD bn/quarter) in its alternative use
+        self.damping = 1.0
+        self.dropped = 0
         self.firm_share = float(cfg.firm_share)
         self.F = self.anchor_F = float(cfg.F)
         self.R = float(cfg.R)
@@ -109,6 +123,7 @@ class LocalGovernment(mesa.Agent):
                 if (
                     name not in self.instruments
                     and self._adds(name)
+                    and (not lp.adoption_by_value or self._worth_adding(name))
                     and rng.random() < lp.adoption_rate
                 ):
                     self.instruments.append(name)
@@ -125,7 +140,59 @@ class LocalGovernment(mesa.Agent):
             )
             self.model.instrument_registry[new.name] = new
             self.instruments.append(new.name)
+        if lp.fiscal:
+            self.prune()
         self._renew_or_lapse(quarter)
+
+    # -- the fiscal constraint (docs/ODD.md 7.12.4) ------------------------------------------
+
+    def net(self, names: list[str]) -> float:
+        """U(P): the gain the instruments ``names`` give local firms at this locality's fit and
+        spending (start money), less the money's value in its alternative use."""
+        registry, lp = self.model.instrument_registry, self.model.local
+        held = [registry[n] for n in names]
+        scale = lp.boost * self.damping
+        return net_value(held, self.advantage, self.F * self.budget0 / 4.0, scale, lp, self.hurdle)
+
+    def _worth_adding(self, name: str) -> bool:
+        """A codified instrument is adopted when it raises the net value: its gain at the
+        locality's fit beats what the money it takes returns elsewhere."""
+        return self.net([*self.instruments, name]) > self.net(self.instruments)
+
+    def _committed(self, name: str) -> bool:
+        # a sector bet (LLM training capacity) is a commitment for its term
+        return self.model.instrument_registry[name].kind == "sector_bet"
+
+    def prune(self, keep_committed: bool = True) -> None:
+        """Drop, one at a time, the instrument whose money returns more in the locality's other
+        instruments (the envelope F x B is the yardstick's): a misfit that crowds out
+        instruments that fit, or a dominated duplicate. The last instrument is not dropped
+        here: it lapses at the end of its term if it is not worth its money (renewal)."""
+        while len(self.instruments) > 1:
+            base, best = self.net(self.instruments), None
+            for name in self.instruments:
+                if keep_committed and self._committed(name):
+                    continue
+                value = self.net([n for n in self.instruments if n != name])
+                if value > base + 1e-12 and (best is None or value > best[0]):
+                    best = (value, name)
+            if best is None:
+                return
+            self.instruments.remove(best[1])
+            self.taken_up.pop(best[1], None)
+            self.dropped += 1
+
+    def settle_fiscal(self, local_rd: float, rd_elasticity: float) -> None:
+        """Read the start as a fiscal equilibrium, as the states' anchors are read: the hurdle
+        is the alternative use of money (beta / R&D of the locality's firms, USD bn/quarter),
+        or the portfolio's average return where the locality's own choice shows it accepts
+        less, so the initial instruments are kept while nothing changes."""
+        self.hurdle = alternative_value(self.alt_share, rd_elasticity, local_rd)
+        spending = self.F * self.budget0 / 4.0
+        if self.instruments and spending > 0:
+            lp, held = self.model.local, self._held()
+            gain = portfolio_gain(held, self.advantage, spending, lp.half_cost)
+            self.hurdle = min(self.hurdle, lp.boost * self.damping * gain / spending)
 
     def _value(self, inst: Instrument) -> float:
         return inst.productivity * inst.fit(self.advantage)
@@ -146,15 +213,18 @@ class LocalGovernment(mesa.Agent):
 
     def _renew_or_lapse(self, quarter: int) -> None:
         """At the end of its term an instrument is renewed if it is the best of its kind the
-        locality holds, and lapses otherwise (it adds nothing to firms, only to spending)."""
-        term = self.model.local.instrument_term
+        locality holds (and, under the fiscal constraint, worth its money), and lapses otherwise
+        (it adds nothing to firms, only to spending)."""
+        term, fiscal = self.model.local.instrument_term, self.model.local.fiscal
         best = self._best_of_kind()
+        held = list(self.instruments)
+        without = lambda name: [n for n in held if n != name]  # noqa: E731
         kept = []
         for name in self.instruments:
             began = self.taken_up.setdefault(name, quarter)
             if quarter - began < term:
                 kept.append(name)
-            elif name in best:
+            elif name in best and (not fiscal or self.net(without(name)) <= self.net(held) + 1e-12):
                 self.taken_up[name] = quarter
                 kept.append(name)
             else:
@@ -181,17 +251,29 @@ class LocalGovernment(mesa.Agent):
         if rng.random() < p * share:
             self.instruments.append(bet)
 
-    def spend(self, damping: float) -> None:
+    def spend(self, damping: float, index: float = 1.0) -> None:
         """Quarterly spending, waste and the productivity multiplier of local firms.
 
         Spending F x budget is split over the instruments by weight; the part an instrument
         cannot turn into value for lack of advantage (1 - fit) is waste. Instruments of one kind
         substitute for each other (a second talent programme does not double the talent), so
-        firms gain the best fitted gain of each kind, summed over kinds, scaled by F and by
-        ``damping`` (a single-track centre's restrictive framework damps members' facilitation).
+        firms gain the best fitted gain of each kind, summed over kinds, scaled by ``damping``
+        (a single-track centre's restrictive framework damps members' facilitation). Without
+        the fiscal constraint the gain scales with F; with it, each instrument's gain saturates
+        in the spending it gets (``sim/fiscal.py``). ``index`` is the state's market relative to
+        the start: budgets grow with it.
         """
+        lp = self.model.local
         held = self._held()
+        self.damping = damping
+        index = index if lp.fiscal else 1.0  # switch off: the fixed budgets of before
+        self.budget = self.budget0 * index
         self.spending = self.F * self.budget / 4.0
+        if lp.fiscal and not held:
+            self.spending = 0.0  # nothing to spend on: the money stays with its other use
+        self.transfer = self.transfer_share * self.spending
+        grown = self.spending0 * index
+        self.crowded_out = self.alt_share * (self.spending - grown) if lp.fiscal else 0.0
         if not held:
             self.waste, self.productivity = 0.0, 1.0
             return
@@ -199,8 +281,12 @@ class LocalGovernment(mesa.Agent):
         fits = np.array([i.fit(self.advantage) for i in held])
         shares = weights / weights.sum() if weights.sum() > 0 else np.zeros(len(held))
         self.waste = float(self.spending * (shares * (1.0 - fits)).sum())
+        if lp.fiscal:
+            gain = portfolio_gain(held, self.advantage, self.spending / index, lp.half_cost)
+            self.productivity = 1.0 + lp.boost * damping * gain
+            return
         best: dict[str, float] = {}
         for inst, fit in zip(held, fits, strict=True):
             best[inst.kind] = max(best.get(inst.kind, 0.0), inst.productivity * fit)
         gain = sum(best.values())
-        self.productivity = 1.0 + self.model.local.boost * damping * self.F * gain
+        self.productivity = 1.0 + lp.boost * damping * self.F * gain

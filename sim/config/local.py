@@ -168,11 +168,61 @@ class LocalParams:
     )
     adoption_rate: float = param(
         0.25,
-        "chance a quarter that a locality adopts a codified national instrument",
+        "chance a quarter that a locality adopts a codified national instrument it judges worth "
+        "it (with local.adoption_by_value, a speed of implementation only: which localities "
+        "adopt is set by fit, budget and the alternative use of money)",
         "probability/quarter",
         0,
         1,
         source="national guidance is implemented locally within about a year",
+    )
+    fiscal: bool = param(
+        True,
+        "local fiscal constraint: instruments share the spending with diminishing returns, the "
+        "money has an alternative use (investment in firms) and localities drop instruments "
+        "that do not beat it (false: spending only counts waste, as before issue 13)",
+        "flag",
+        source="Ma 2024: the Henan LLM case, spending without the advantage to use it",
+    )
+    half_cost: float = param(
+        0.1,
+        "yearly spending per unit of instrument weight at which an instrument returns 63% "
+        "(1 - 1/e) of its gain",
+        "USD bn/yr",
+        1e-4,
+        100,
+        source="stated assumption, between two anchors: Wuhan's CNY 5 m per selected team "
+        "(002 Table 1), ~100 teams = USD 0.07 bn/yr for talent_plan_funding (weight 1.5, 0.05 "
+        "per unit); Beijing's AI industry fund, CNY 10 bn target (Jan 2024, State Council news), "
+        "over a five-year investment period = USD 0.28 bn/yr for ai_fund (weight 2, 0.14 per "
+        "unit)",
+    )
+    own_alternative: float = param(
+        0.5,
+        "share of a locality's own AI money whose alternative use is investment in the "
+        "state's AI firms (local guidance funds); the rest would go to non-AI uses",
+        "share",
+        0,
+        1,
+        source="stated assumption: local AI money is split between guidance-fund equity "
+        "(Beijing: at most CNY 3 bn of its CNY 10 bn AI fund from the guidance fund) and "
+        "grants, vouchers and programmes",
+    )
+    budget_scale: float = param(
+        1.0,
+        "multiplier on every locality's AI budget (a sweep handle: the answer hinges on it)",
+        "multiplier",
+        0,
+        1000,
+        source="1: the world file's budgets",
+    )
+    adoption_by_value: bool = param(
+        True,
+        "a locality adopts a codified instrument only when it raises its net value (gain at "
+        "its fit less the alternative use of the money); false: every locality for which it "
+        "would be the best of its kind adopts at adoption_rate",
+        "flag",
+        source="Ma 2024 Figure 1: national guidance is implemented unevenly across localities",
     )
     instrument_term: int = param(
         20,
@@ -259,11 +309,38 @@ class CentralParams:
     )
     codify_F: float = param(
         0.01,
-        "rise of the national facilitation anchor per codified instrument",
+        "rise of the national facilitation anchor per codified instrument (only with "
+        "central.codify_by_value false)",
         "index",
         0,
         1,
         "Ma 2024 Figure 1: codified local practice becomes national facilitative policy",
+    )
+    codify_by_value: bool = param(
+        True,
+        "the national facilitation anchor rises by the codified instrument's measured value "
+        "(false: by the fixed central.codify_F)",
+        "flag",
+        source="issue 13: codification as a mechanism, not a fixed step",
+    )
+    codify_value_F: float = param(
+        0.5,
+        "rise of the national facilitation anchor per unit of the codified instrument's "
+        "measured gain (mean productivity gain pi x fit among its adopters)",
+        "index per share",
+        0,
+        100,
+        source="stated assumption: a typical catalogue instrument (gain ~0.02 at adopters' "
+        "fit) moves F by ~0.01, the old fixed step; a worthless one by nothing",
+    )
+    transfer_share: dict[str, float] = param(
+        {"china": 0.4, "us": 0.1, "eu": 0.2},
+        "share of a locality's AI spending financed by central transfers, by state (drawn "
+        "from the national pool of public AI money that otherwise reaches the state's firms)",
+        "share",
+        source="China: over 40% of local spending relies on central transfers (SCMP, 3 Jun "
+        "2020; 47% in 2003, World Bank); US and EU: stated assumptions (federal AI grants, "
+        "EU Digital Europe and recovery funds co-finance a small part of state programmes)",
     )
     promotion_share: float = param(
         0.2,

@@ -1,0 +1,56 @@
+"""The local fiscal constraint: instruments share a locality's spending with diminishing returns,
+and money spent on them has an alternative use that serves firms (docs/ODD.md 7.12.4).
+
+A locality spends ``S = F x B / 4`` a quarter while it holds any instrument (nothing otherwise).
+Instrument ``i`` gets the share ``w_i / sum w`` of it and returns
+
+    g_i = pi_i * fit_i * (1 - exp(-s_i / h_i)),   h_i = w_i * local.half_cost / 4
+
+where ``s_i`` is in start money (spending divided by the state's market index, so that growth
+alone moves nothing). Same-kind instruments substitute: firms gain the best ``g_i`` of each kind.
+A locality's *net value* of a portfolio ``P`` is
+
+    U(P) = boost * D * gain(P) - hurdle * S(P)
+
+where ``hurdle`` is the value of a unit of money in its alternative use (investment in the
+locality's firms). Instruments are dropped and codified instruments adopted when that raises U.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def portfolio_gain(held: list, advantage: float, spending: float, half_cost: float) -> float:
+    """Gain of local firms' capability production from the instruments ``held`` when the
+    locality spends ``spending`` (start money, USD bn/quarter) on them: the best realised gain of
+    each kind, summed over kinds."""
+    if not held or spending <= 0:
+        return 0.0
+    weights = np.array([i.weight for i in held])
+    total = weights.sum()
+    best: dict[str, float] = {}
+    for inst, w in zip(held, weights, strict=True):
+        s = spending * w / total if total > 0 else 0.0
+        h = w * half_cost / 4.0
+        realised = 1.0 - math.exp(-s / h) if h > 0 else 1.0
+        value = inst.productivity * inst.fit(advantage) * realised
+        best[inst.kind] = max(best.get(inst.kind, 0.0), value)
+    return sum(best.values())
+
+
+def net_value(held: list, advantage: float, spending: float, scale: float, lp, hurdle: float):
+    """U(P): the productivity gain of the portfolio (scaled by ``boost * D``, passed as
+    ``scale``) less the value of the money it takes in its alternative use."""
+    if not held:
+        return 0.0
+    return scale * portfolio_gain(held, advantage, spending, lp.half_cost) - hurdle * spending
+
+
+def alternative_value(share: float, rd_elasticity: float, local_rd: float) -> float:
+    """Value of a unit of money (USD bn/quarter) invested in local firms instead: capability
+    production grows with R&D to the power beta, so a unit more raises it by beta / R&D;
+    ``share`` is the part of the locality's AI money that would otherwise reach firms."""
+    return share * rd_elasticity / local_rd if local_rd > 0 else math.inf
