@@ -21,6 +21,8 @@ import math
 import mesa
 import numpy as np
 
+from sim.agents.officials import Tournament, standings
+
 
 class CentralRegulator(mesa.Agent):
     """The national regulator of a state with localities."""
@@ -36,7 +38,11 @@ class CentralRegulator(mesa.Agent):
         self.designated: list[str] = []  # pilot zones designated during the run
         self.streak: dict[str, int] = {}  # consecutive reviews in which adopters outgrew others
         self.floor = 0.0
+        self.growth_scale = 0.0  # mean over sd of the localities' growth (for the bet's return)
         state.centre = self
+        self.tournament = Tournament(self, model.officials, model.central.promotion_share)
+        if self.yardstick:
+            self.tournament.appoint_all(rng)
 
     def settle(self) -> None:
         """Start the restrictive floor at the initial answer to pressure (after the anchors)."""
@@ -80,12 +86,22 @@ class CentralRegulator(mesa.Agent):
         locs, rng = self.localities, self.stream
         growth = np.array([loc.growth for loc in locs])
         snapshot = {loc.name: list(loc.instruments) for loc in locs}
+        if self.yardstick:
+            self._standings(growth, snapshot)
         for loc, g in zip(locs, growth, strict=True):
             above = [o.name for o, og in zip(locs, growth, strict=True) if og > g]
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
             loc.update(snapshot, above if self.yardstick else [], rng, quarter)
         for loc in locs:
             loc.spend(self.damping)
+
+    def _standings(self, growth: np.ndarray, snapshot: dict[str, list[str]]) -> None:
+        """Each locality's relative growth (in sd) and its official's expected promotion odds."""
+        sd = float(growth.std())
+        self.growth_scale = max(float(growth.mean()), 0.0) / sd if sd > 0 else 0.0
+        for loc, z in zip(self.localities, standings(growth), strict=True):
+            loc.standing = float(z)
+            self.tournament.prospects(loc, snapshot, self.model.local.competition)
 
     def review(self, quarter: int) -> None:
         """Every ``central.review_every`` quarters: promotions, codification, pilot zones."""
@@ -94,8 +110,12 @@ class CentralRegulator(mesa.Agent):
             return
         growth = {loc.name: loc.growth for loc in self.localities}
         ranked = sorted(self.localities, key=lambda loc: -growth[loc.name])
-        for loc in ranked[: math.ceil(cp.promotion_share * len(ranked))]:
-            loc.promotions += 1
+        if self.model.officials.tournament:
+            comp = self.model.local.competition
+            self._carry_upward(self.tournament.review(self.stream, quarter, comp))
+        else:
+            for loc in ranked[: math.ceil(cp.promotion_share * len(ranked))]:
+                loc.promotions += 1
         self._codify(quarter)
         self._designate(ranked, growth)
 
@@ -126,6 +146,13 @@ class CentralRegulator(mesa.Agent):
                 inst.codified_at = quarter
                 anchor = self.state.anchor
                 anchor["F"] = min(1.0, anchor["F"] + cp.codify_F)
+
+    def _carry_upward(self, carried: list[str]) -> None:
+        """Instruments carried up by promoted officials enter the codification review with a
+        head start: one more review in which their adopters lead codifies them."""
+        head_start = self.model.central.codify_reviews - 1
+        for name in carried:
+            self.streak[name] = max(self.streak.get(name, 0), head_start)
 
     def _designate(self, ranked: list, growth: dict[str, float]) -> None:
         """Designate the best non-pilot locality if it outgrows the median pilot zone."""

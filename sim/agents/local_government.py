@@ -17,6 +17,7 @@ from collections import deque
 import mesa
 import numpy as np
 
+from sim.agents.officials import Official, bet_share
 from sim.instruments import Instrument, invent
 
 
@@ -38,7 +39,10 @@ class LocalGovernment(mesa.Agent):
         self.taken_up: dict[str, int] = {}  # quarter each instrument's current term began
         self.pilot_zone = bool(cfg.pilot_zone)
         self.rank_pressure = 0.0
-        self.promotions = 0
+        self.promotions = self.turnovers = 0
+        self.official = Official()  # replaced by the centre's draw under a tournament
+        self.standing = 0.0  # relative growth in sd of the peers' growth (dual track)
+        self.promotion_odds = self.marginal_odds = 0.0
         self.inventions = 0
         self.spending = self.waste = 0.0
         self.productivity = 1.0
@@ -56,6 +60,16 @@ class LocalGovernment(mesa.Agent):
         yardstick by which the centre ranks localities."""
         h = self.capability_history
         return h[-1] / h[0] - 1.0 if len(h) > 1 and h[0] > 0 else 0.0
+
+    @property
+    def official_stance(self) -> float:
+        """Growth orientation of the official in office (mean 1)."""
+        return self.official.stance
+
+    @property
+    def official_tenure(self) -> float:
+        """Years the official in office has served."""
+        return (self.model.steps - self.official.appointed) / 4.0
 
     @property
     def state_name(self) -> str:
@@ -97,7 +111,8 @@ class LocalGovernment(mesa.Agent):
         centre = self.state.centre
         yardstick = centre.yardstick
         comp = lp.competition if yardstick else 0.0
-        headroom = min(1.0, comp * lp.liberalisation * self.rank_pressure) * (1 - self.anchor_F)
+        effort = centre.tournament.effort(self, comp) if yardstick else 0.0
+        headroom = min(1.0, lp.liberalisation * effort) * (1 - self.anchor_F)
         leeway = self.model.central.pilot_leeway if self.pilot_zone and yardstick else 0.0
         target = min(1.0, self.anchor_F + headroom + leeway)
         self.F += lp.speed * (target - self.F)
@@ -172,13 +187,18 @@ class LocalGovernment(mesa.Agent):
             self.instruments.append(options[int(rng.integers(len(options)))])
 
     def _herd(self, snapshot: dict[str, list[str]], rng, p: float) -> None:
-        """Join the sector bet with a probability that grows with the share of peers in it."""
+        """Join the sector bet: with ``officials.noise_herding``, when the official reconsiders
+        (probability p) and joining raises the expected promotion odds; otherwise with a
+        probability p times the share of peers in it."""
         bet = self.model.local.bet
         if bet in self.instruments or bet not in self.model.instrument_registry:
             return
-        peers = [names for loc, names in snapshot.items() if loc != self.name]
-        share = sum(bet in names for names in peers) / max(len(peers), 1)
-        if rng.random() < p * share:
+        tournament = self.state.centre.tournament
+        if self.model.officials.noise_herding:
+            comp = self.model.local.competition
+            if rng.random() < p and tournament.joins_bet(self, snapshot, comp):
+                self.instruments.append(bet)
+        elif rng.random() < p * bet_share(self, snapshot, bet):
             self.instruments.append(bet)
 
     def spend(self, damping: float) -> None:
