@@ -54,8 +54,9 @@ class OfficialsParams:
         1,
         400,
         source="five-year terms of local Party committees (CCP Constitution); realised tenures "
-        "of municipal Party secretaries are shorter, about 3-4 years (Luo & Qin 2021, J. Chin. "
-        "Polit. Sci., tenure distribution 2000-2018), which promotions produce here",
+        "are shorter (Cheng Li 2022, China-US Focus: provincial chiefs' tenure unprecedentedly "
+        "short; Jiang, Kostka & Eaton 2021: prefectural leaders' tenure shortened since 2013), "
+        "which promotions produce here",
     )
     stance_sigma: float = param(
         0.3,
@@ -77,7 +78,8 @@ class OfficialsParams:
         source="stated assumption of the order of Li & Zhou 2005 (J. Public Econ.; provincial "
         "leaders 1979-95: promotion odds rise with growth relative to predecessors and peers): "
         "one sd ahead multiplies the odds by e. Contested: Shih, Adolph & Liu 2012 (APSR) find "
-        "factional ties, not growth, predict promotion (strength 0). Swept",
+        "factional ties, not growth, predict promotion, and Landry 2008 finds little effect of "
+        "cities' growth on mayors' promotion (strength 0). Swept",
     )
     noise: float = param(
         0.5,
