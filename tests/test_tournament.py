@@ -125,7 +125,7 @@ def test_turnover_brings_successors_with_their_own_stance():
     assert all(loc.turnovers >= 1 for loc in _china(after))
     assert all(loc.official_stance != s for loc, s in zip(_china(after), stances, strict=True))
     off = RegulatoryCompetition(seed=4, **SMALL, **{"officials.tournament": False}).run(8)
-    assert all(loc.turnovers == 0 and loc.official_stance == 1.0 for loc in _china(off))
+    assert all(loc.turnovers == 0 and loc.official.stance == 1.0 for loc in _china(off))
 
 
 STAR = {

@@ -62,13 +62,19 @@ class LocalGovernment(mesa.Agent):
         return h[-1] / h[0] - 1.0 if len(h) > 1 and h[0] > 0 else 0.0
 
     @property
+    def _has_official(self) -> bool:
+        return self.model.officials.tournament and self.state.centre.yardstick
+
+    @property
     def official_stance(self) -> float:
-        """Growth orientation of the official in office (mean 1)."""
-        return self.official.stance
+        """Growth orientation of the official in office (mean 1; NaN without a tournament)."""
+        return self.official.stance if self._has_official else float("nan")
 
     @property
     def official_tenure(self) -> float:
-        """Years the official in office has served."""
+        """Years the official in office has served (NaN without a tournament)."""
+        if not self._has_official:
+            return float("nan")
         return (self.model.steps - self.official.appointed) / 4.0
 
     @property
