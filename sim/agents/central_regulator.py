@@ -4,8 +4,9 @@ What the centre does depends on the state's governance structure:
 
 - ``dual_track`` (China's CAC, the reference): a political regulator. Its restrictive answer to
   regulatory and incident pressure is a *floor* that only rises; its enforcement is kept below
-  its rules by a tolerance ("tolerant and prudent"); it ranks localities by performance for the
-  promotion of their officials (the yardstick that drives competitive liberalisation); every
+  its rules by a tolerance ("tolerant and prudent"); it promotes local officials with odds that
+  rise with their locality's observed relative growth, and replaces them (the tournament that
+  drives competitive liberalisation, ``sim/agents/officials.py``); every
   review it *codifies* local instruments whose adopters outperform into national policy, which
   then spreads to every locality (Figure 1), and designates pilot zones (NIDS) up to a cap.
 - ``single_track`` (the EU): the centre holds restrictive and facilitative power; its

@@ -3,8 +3,9 @@
 A locality (a Chinese city or province, a US state, an EU member state) has a fiscal budget for
 AI, a comparative advantage in AI, a facilitation level ``F`` (the share of that budget it
 spends) and a set of named instruments. Each quarter, under a dual-track centre's yardstick, it
-raises ``F`` when its peers outperform it (competitive liberalisation), copies instruments of
-better-ranked peers, herds into the sector bet many peers have made (the local LLM race), and,
+raises ``F`` as far as its official's promotion odds reward relative growth (competitive
+liberalisation; ``sim/agents/officials.py``), copies instruments of better-ranked peers, joins the
+sector bet when the centre's comparison makes that pay for its official (the local LLM race), and,
 under every governance structure, sometimes invents an instrument (entrepreneurial regulation).
 Spending on an instrument the locality lacks the advantage for is *waste* (the Henan case).
 docs/ODD.md, "Dual-track regulation", gives the equations.
