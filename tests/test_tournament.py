@@ -17,6 +17,7 @@ from sim.agents.officials import Official, Tournament, base_logit, marginal_odds
 from sim.config.officials import OfficialsParams
 from sim.instruments import Instrument
 from sim.model import RegulatoryCompetition
+from sim.tools.validate import ConfigError
 
 SMALL = {"firms.n_initial": 1500}
 BET = Instrument("bet", "a sector bet", "sector_bet", 0.06, 0.8, 3.0)
@@ -153,3 +154,17 @@ def test_a_carried_instrument_is_codified_earlier_than_without_the_route():
         codified[carry] = model.instrument_registry["star"].codified_at
     assert codified[True] is not None
     assert codified[False] is None or codified[True] < codified[False], codified
+
+
+@pytest.mark.parametrize(
+    ("overrides", "start"),
+    [
+        ({"officials.noise_gap": -1}, "officials.noise_gap = -1.0 is out of range"),
+        ({"officials.tournamnet": True}, "officials.tournamnet: unknown key"),
+    ],
+)
+def test_bad_officials_config_gets_one_line_naming_the_key(overrides, start):
+    with pytest.raises(ConfigError) as err:
+        RegulatoryCompetition(**overrides)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(start), message
