@@ -91,25 +91,32 @@ def _peers(share_in_bet: float, n: int = 20) -> dict[str, list[str]]:
     return {f"p{i}": ["talent", "bet"] if i < k else ["talent"] for i in range(n)}
 
 
-def _joins(gap: float, standing: float, share_in_bet: float) -> bool:
-    loc = _locality("me", standing, ["talent"], advantage=0.3)
+def _joins(gap: float, standing: float, share_in_bet: float, advantage: float = 0.3) -> bool:
+    loc = _locality("me", standing, ["talent"], advantage=advantage)
     snapshot = {**_peers(share_in_bet), "me": ["talent"]}
-    return _tournament([loc], noise_gap=gap).joins_bet(loc, snapshot, competition=1.0)
+    t = _tournament([loc], noise_gap=gap)
+    t.centre.growth_scale = 20.0  # a bet whose return is visible against the noise
+    return t.joins_bet(loc, snapshot, competition=1.0)
 
 
 def test_with_equal_noise_across_sectors_joining_does_not_depend_on_the_peers():
-    for z in np.linspace(-3, 3, 25):
-        assert _joins(0.0, z, 0.1) == _joins(0.0, z, 0.9), z
+    for advantage in (0.1, 0.9):
+        for z in np.linspace(-3, 3, 25):
+            assert _joins(0.0, z, 0.1, advantage) == _joins(0.0, z, 0.9, advantage), z
 
 
 def test_with_a_noise_gap_joining_depends_on_the_peers_and_can_go_either_way():
     standings = np.linspace(-3, 3, 25)
-    crowded = [_joins(2.0, z, 0.9) for z in standings]
-    empty = [_joins(2.0, z, 0.1) for z in standings]
-    assert crowded != empty
-    # a leader gains from a precise comparison (joins the crowd), a laggard from a noisy one
+    # a misfit bet (advantage 0.1) returns less than the instruments it crowds out
+    crowded = [_joins(2.0, z, 0.9, 0.1) for z in standings]
+    empty = [_joins(2.0, z, 0.1, 0.1) for z in standings]
+    assert not any(_joins(0.0, z, 0.9, 0.1) for z in standings)  # on its return alone: never
+    # a leader gains from a precise comparison and joins a crowded misfit bet, not an empty one
     assert crowded[-1] and not empty[-1]
-    assert empty[0] and not crowded[0]
+    # a laggard gains from a noisy comparison and stays out
+    assert not crowded[0]
+    # a well-fitted bet (advantage 0.9) pays on its own, but a laggard forgoes it in a crowd
+    assert _joins(0.0, -3, 0.9, 0.9) and not _joins(2.0, -3, 0.9, 0.9)
 
 
 # -- turnover and the route to codification --------------------------------------------------------

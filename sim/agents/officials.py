@@ -79,9 +79,10 @@ def bet_share(loc, snapshot: dict[str, list[str]], bet: str) -> float:
 
 
 def same_sector_share(loc, snapshot: dict[str, list[str]], bet: str) -> float:
-    """Share of peers in the locality's own sector (in the bet or out of it)."""
-    q = bet_share(loc, snapshot, bet)
-    return q if bet in snapshot.get(loc.name, loc.instruments) else 1.0 - q
+    """Share of peers whose sector shocks the locality shares: those in the bet, if it is in it.
+    Outside the bet, localities' industries differ, so no common shock cancels."""
+    in_bet = bet in snapshot.get(loc.name, loc.instruments)
+    return bet_share(loc, snapshot, bet) if in_bet else 0.0
 
 
 class Tournament:
@@ -122,12 +123,12 @@ class Tournament:
 
     def joins_bet(self, loc, snapshot: dict[str, list[str]], competition: float) -> bool:
         """Whether joining the sector bet raises the official's expected odds: inside it the
-        centre compares the locality with the peers already in it, outside with the others; the
-        bet's expected return at the locality's fit moves its standing."""
+        centre compares the locality with the peers already in it, whose sector shocks cancel;
+        the bet's expected return at the locality's fit moves its standing."""
         bet = self.centre.model.local.bet
         b = self.slope(competition)
         q = bet_share(loc, snapshot, bet)
-        stay = expected_odds(self.a, b, loc.standing, noise_sd(self.op, 1.0 - q))
+        stay = expected_odds(self.a, b, loc.standing, noise_sd(self.op, 0.0))
         join = expected_odds(self.a, b, loc.standing + self.bet_return(loc), noise_sd(self.op, q))
         return join > stay
 

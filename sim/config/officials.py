@@ -95,7 +95,7 @@ class OfficialsParams:
         1.0,
         "extra sd of that error when the comparison is across sectors (sector shocks do not "
         "cancel); the variance is noise^2 + (1 - q) noise_gap^2, q the share of peers in the "
-        "locality's sector",
+        "sector bet for a locality in it, 0 outside it (other industries differ)",
         "sd of growth",
         0,
         10,
