@@ -344,6 +344,11 @@ LOCAL_REPORTERS = {
     "rank_pressure": "rank_pressure",
     "pilot_zone": "pilot_zone",
     "promotions": "promotions",
+    "turnovers": "turnovers",
+    "official_tenure": "official_tenure",
+    "official_stance": "official_stance",
+    "promotion_odds": "promotion_odds",
+    "standing": "standing",
     "moved_in": "moved_in",
     "moved_out": "moved_out",
 }

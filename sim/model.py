@@ -85,6 +85,7 @@ class RegulatoryCompetition(mesa.Model):
         self.local = OmegaConf.to_object(cfg.local)
         self.central = OmegaConf.to_object(cfg.central)
         self.regime = OmegaConf.to_object(cfg.regime)
+        self.officials = OmegaConf.to_object(cfg.officials)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
         init_rng, firm_rng, self.institution_rng = map(

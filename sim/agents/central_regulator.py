@@ -6,11 +6,11 @@ What the centre does depends on the state's governance structure:
   restrictive signal (the access its firms gain in safety-valuing markets,
   ``sim/restrictive_signal.py``) against its firms' compliance and attractiveness cost
   (``central.restrictive_floor``: the old floor that only rises, for comparison); its
-  enforcement is kept below its rules by a tolerance ("tolerant and prudent"); it ranks
-  localities by performance for the promotion of their officials (the yardstick that drives
-  competitive liberalisation); every review it *codifies* local instruments whose adopters
-  outperform into national policy, which then spreads to every locality (Figure 1), and
-  designates pilot zones (NIDS) up to a cap.
+  enforcement is kept below its rules by a tolerance ("tolerant and prudent"); it promotes local
+  officials with odds that rise with their locality's observed relative growth, and replaces
+  them (the tournament that drives competitive liberalisation, ``sim/agents/officials.py``);
+  every review it *codifies* local instruments whose adopters outperform into national policy,
+  by their measured value, and designates pilot zones (NIDS) up to a cap.
 - ``single_track`` (the EU): the centre holds restrictive and facilitative power; its
   restrictive framework damps the effect of members' facilitation; no yardstick, no codification.
 - ``silos`` (the US): federal and state regulators each act in their own domain; states may hold
@@ -26,6 +26,7 @@ import mesa
 import numpy as np
 
 from sim.restrictive_signal import net_marginal_value
+from sim.agents.officials import Tournament, standings
 
 
 class CentralRegulator(mesa.Agent):
@@ -45,7 +46,11 @@ class CentralRegulator(mesa.Agent):
         self.floor = 0.0
         self.net0 = 0.0  # the net marginal value of R at the start (the centre's optimum)
         self.net_history: deque[float] = deque(maxlen=4)  # a year of accounts: quarters are noisy
+        self.growth_scale = 0.0  # mean over sd of the localities' growth (for the bet's return)
         state.centre = self
+        self.tournament = Tournament(self, model.officials, model.central.promotion_share)
+        if self.yardstick:
+            self.tournament.appoint_all(rng)
 
     def settle(self) -> None:
         """Start the restrictive floor at the initial answer to pressure (after the anchors), and
@@ -105,6 +110,8 @@ class CentralRegulator(mesa.Agent):
         locs, rng = self.localities, self.stream
         growth = np.array([loc.growth for loc in locs])
         snapshot = {loc.name: list(loc.instruments) for loc in locs}
+        if self.yardstick:
+            self._standings(growth, snapshot)
         for loc, g in zip(locs, growth, strict=True):
             above = [o.name for o, og in zip(locs, growth, strict=True) if og > g]
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
@@ -113,6 +120,14 @@ class CentralRegulator(mesa.Agent):
         for loc in locs:
             loc.spend(self.damping, index)
 
+    def _standings(self, growth: np.ndarray, snapshot: dict[str, list[str]]) -> None:
+        """Each locality's relative growth (in sd) and its official's expected promotion odds."""
+        sd = float(growth.std())
+        self.growth_scale = max(float(growth.mean()), 0.0) / sd if sd > 0 else 0.0
+        for loc, z in zip(self.localities, standings(growth), strict=True):
+            loc.standing = float(z)
+            self.tournament.prospects(loc, snapshot, self.model.local.competition)
+
     def review(self, quarter: int) -> None:
         """Every ``central.review_every`` quarters: promotions, codification, pilot zones."""
         cp = self.model.central
@@ -120,8 +135,12 @@ class CentralRegulator(mesa.Agent):
             return
         growth = {loc.name: loc.growth for loc in self.localities}
         ranked = sorted(self.localities, key=lambda loc: -growth[loc.name])
-        for loc in ranked[: math.ceil(cp.promotion_share * len(ranked))]:
-            loc.promotions += 1
+        if self.model.officials.tournament:
+            comp = self.model.local.competition
+            self._carry_upward(self.tournament.review(self.stream, quarter, comp))
+        else:
+            for loc in ranked[: math.ceil(cp.promotion_share * len(ranked))]:
+                loc.promotions += 1
         self._codify(quarter)
         self._designate(ranked, growth)
 
@@ -174,6 +193,13 @@ class CentralRegulator(mesa.Agent):
         beta = self.model.firm_params.rd_elasticity
         for loc, share in zip(self.localities, shares, strict=True):
             loc.settle_fiscal(share * rd, beta)
+
+    def _carry_upward(self, carried: list[str]) -> None:
+        """Instruments carried up by promoted officials enter the codification review with a
+        head start: one more review in which their adopters lead codifies them."""
+        head_start = self.model.central.codify_reviews - 1
+        for name in carried:
+            self.streak[name] = max(self.streak.get(name, 0), head_start)
 
     def _designate(self, ranked: list, growth: dict[str, float]) -> None:
         """Designate the best non-pilot locality if it outgrows the median pilot zone."""

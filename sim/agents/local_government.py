@@ -3,8 +3,9 @@
 A locality (a Chinese city or province, a US state, an EU member state) has a fiscal budget for
 AI, a comparative advantage in AI, a facilitation level ``F`` (the share of that budget it
 spends) and a set of named instruments. Each quarter, under a dual-track centre's yardstick, it
-raises ``F`` when its peers outperform it (competitive liberalisation), copies instruments of
-better-ranked peers, herds into the sector bet many peers have made (the local LLM race), and,
+raises ``F`` as far as its official's promotion odds reward relative growth (competitive
+liberalisation; ``sim/agents/officials.py``), copies instruments of better-ranked peers, joins the
+sector bet when the centre's comparison makes that pay for its official (the local LLM race), and,
 under every governance structure, sometimes invents an instrument (entrepreneurial regulation).
 Spending on an instrument the locality lacks the advantage for is *waste* (the Henan case).
 Under the fiscal constraint (``local.fiscal``, ``sim/fiscal.py``) the instruments share the
@@ -21,6 +22,7 @@ import mesa
 import numpy as np
 
 from sim.fiscal import alternative_value, net_value, portfolio_gain
+from sim.agents.officials import Official, bet_share
 from sim.instruments import Instrument, invent
 
 
@@ -52,7 +54,10 @@ class LocalGovernment(mesa.Agent):
         self.taken_up: dict[str, int] = {}  # quarter each instrument's current term began
         self.pilot_zone = bool(cfg.pilot_zone)
         self.rank_pressure = 0.0
-        self.promotions = 0
+        self.promotions = self.turnovers = 0
+        self.official = Official()  # replaced by the centre's draw under a tournament
+        self.standing = 0.0  # relative growth in sd of the peers' growth (dual track)
+        self.promotion_odds = self.marginal_odds = 0.0
         self.inventions = 0
         self.spending = self.waste = 0.0
         self.productivity = 1.0
@@ -70,6 +75,22 @@ class LocalGovernment(mesa.Agent):
         yardstick by which the centre ranks localities."""
         h = self.capability_history
         return h[-1] / h[0] - 1.0 if len(h) > 1 and h[0] > 0 else 0.0
+
+    @property
+    def _has_official(self) -> bool:
+        return self.model.officials.tournament and self.state.centre.yardstick
+
+    @property
+    def official_stance(self) -> float:
+        """Growth orientation of the official in office (mean 1; NaN without a tournament)."""
+        return self.official.stance if self._has_official else float("nan")
+
+    @property
+    def official_tenure(self) -> float:
+        """Years the official in office has served (NaN without a tournament)."""
+        if not self._has_official:
+            return float("nan")
+        return (self.model.steps - self.official.appointed) / 4.0
 
     @property
     def state_name(self) -> str:
@@ -111,7 +132,8 @@ class LocalGovernment(mesa.Agent):
         centre = self.state.centre
         yardstick = centre.yardstick
         comp = lp.competition if yardstick else 0.0
-        headroom = min(1.0, comp * lp.liberalisation * self.rank_pressure) * (1 - self.anchor_F)
+        effort = centre.tournament.effort(self, comp) if yardstick else 0.0
+        headroom = min(1.0, lp.liberalisation * effort) * (1 - self.anchor_F)
         leeway = self.model.central.pilot_leeway if self.pilot_zone and yardstick else 0.0
         target = min(1.0, self.anchor_F + headroom + leeway)
         self.F += lp.speed * (target - self.F)
@@ -242,13 +264,18 @@ class LocalGovernment(mesa.Agent):
             self.instruments.append(options[int(rng.integers(len(options)))])
 
     def _herd(self, snapshot: dict[str, list[str]], rng, p: float) -> None:
-        """Join the sector bet with a probability that grows with the share of peers in it."""
+        """Join the sector bet: with ``officials.noise_herding``, when the official reconsiders
+        (probability p) and joining raises the expected promotion odds; otherwise with a
+        probability p times the share of peers in it."""
         bet = self.model.local.bet
         if bet in self.instruments or bet not in self.model.instrument_registry:
             return
-        peers = [names for loc, names in snapshot.items() if loc != self.name]
-        share = sum(bet in names for names in peers) / max(len(peers), 1)
-        if rng.random() < p * share:
+        tournament = self.state.centre.tournament
+        if self.model.officials.noise_herding:
+            comp = self.model.local.competition
+            if rng.random() < p and tournament.joins_bet(self, snapshot, comp):
+                self.instruments.append(bet)
+        elif rng.random() < p * bet_share(self, snapshot, bet):
             self.instruments.append(bet)
 
     def spend(self, damping: float, index: float = 1.0) -> None:

@@ -30,6 +30,7 @@ from sim.config.local import (
     LocalityConfig,
     LocalParams,
 )
+from sim.config.officials import OfficialsParams
 from sim.config.policy import PolicyParams
 from sim.config.regime import RegimeParams
 from sim.config.world import Alignment, StateConfig
@@ -53,6 +54,7 @@ __all__ = [
     "LocalParams",
     "LocalityConfig",
     "MarketBan",
+    "OfficialsParams",
     "OutputConfig",
     "PolicyParams",
     "PolicyShift",
@@ -104,6 +106,7 @@ class SimConfig:
     instruments: dict[str, InstrumentSpec] = field(default_factory=dict)
     local: LocalParams = field(default_factory=LocalParams)
     central: CentralParams = field(default_factory=CentralParams)
+    officials: OfficialsParams = field(default_factory=OfficialsParams)
     events: EventsConfig = field(default_factory=EventsConfig)
     waico: WaicoConfig = field(default_factory=WaicoConfig)
     accords: dict[str, AccordConfig] = field(default_factory=dict)

@@ -93,8 +93,9 @@ class LocalParams:
     )
     liberalisation: float = param(
         0.4,
-        "rise of a locality's target facilitation, as a share of its headroom, when every "
-        "peer outperforms it",
+        "rise of a locality's target facilitation, as a share of its headroom, per unit of "
+        "effort (the official's stance times 4x the marginal promotion odds of one sd of "
+        "growth; officials.incentive_effort false: the share of peers ahead)",
         "share",
         0,
         1,
@@ -153,7 +154,8 @@ class LocalParams:
     )
     herding: float = param(
         0.1,
-        "chance a quarter of joining a sector bet that every peer has made, at competition 1",
+        "chance a quarter that an official reconsiders the sector bet, at competition 1 "
+        "(officials.noise_herding false: of joining one that every peer has made)",
         "probability/quarter",
         0,
         1,
@@ -344,7 +346,8 @@ class CentralParams:
     )
     promotion_share: float = param(
         0.2,
-        "share of localities whose officials are promoted at each review",
+        "share of localities whose officials are promoted at each review (officials.tournament: "
+        "the promotion odds at the peers' mean performance)",
         "share",
         0,
         1,
