@@ -58,7 +58,7 @@ class HostFeatures:
     )
     alignment: dict[str, float] = param(
         {"us": 1.0, "eu": 1.0, "china": 1.0},
-        "the host's weights on the poles (its neutrality is 1 - |us - china| / (us + china))",
+        "the host's weights on the poles (its neutrality is 1 - abs(us - china) / (us + china))",
         "weight",
         0,
         1,
