@@ -77,7 +77,7 @@ class Hosts:
 
 @dataclass
 class CredibilityWeights:
-    """Weights of the host's features in its credibility (normalised by their sum at use)."""
+    """Weights of the host features in its credibility."""
 
     rule_of_law: float = param(1.0, "weight of the rule of law", "weight", 0, 10, source=_WEIGHT)
     voice: float = param(1.0, "weight of voice and accountability", "weight", 0, 10, source=_WEIGHT)
