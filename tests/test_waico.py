@@ -56,8 +56,8 @@ def test_a_more_credible_headquarters_raises_a_distrustful_states_joining_probab
         prob[hq] = waico(m).join_probability(m.state("japan"))
     assert m.trust[m.state("japan").index, m.state("china").index] < 0.3  # distrustful
     assert prob["shanghai"] < prob["cohost"] < prob["hong_kong"] < prob["singapore"], prob
-    # The same headquarters made more credible, nothing else changed.
-    m = build(**{"waico.credibility.shanghai": 0.5, "steps": 1})
+    # The same headquarters made more credible, nothing else changed (the typed credibility).
+    m = build(**{"waico.credibility_from": "typed", "waico.credibility.shanghai": 0.5, "steps": 1})
     assert waico(m).join_probability(m.state("japan")) > 1.5 * prob["shanghai"]
 
 

@@ -17,12 +17,15 @@ taste is known it joins with probability ``sigmoid(U_i)`` at a decision:
           + weight_network * (GDP of members) / (world GDP)
           + weight_trade * china_trade_i
           - weight_distance * d_i
-          - weight_distrust * (1 - trust[i, china]) * (1 - credibility[hq])
+          - weight_distrust * (1 - trust[i, china]) * (1 - c_i[hq])
           - us_pressure * alignment_us_i
 
-with ``d_i`` the root mean square distance of ``(R, F, E)`` to the standard. A member (other than
-a founding one) leaves at a decision if ``U_i + eps_i < -leave_threshold``: leaving has a
-switching cost, so membership changes only when its utility turns clearly negative. Joining
+with ``d_i`` the root mean square distance of ``(R, F, E)`` to the standard and ``c_i[hq]`` the
+credibility state ``i`` grants the headquarters: computed from the host's features as ``i`` judges
+them (:func:`host_credibility`), or one typed value per hq (``credibility_from: typed``).
+A member (other than a founding one) leaves at a decision if ``U_i + eps_i < -leave_threshold``:
+leaving has a switching cost, so membership changes only when its utility turns clearly negative.
+Joining
 spreads over time because decisions are occasional and because the network term and trust grow
 as others join (a threshold cascade). The US never joins unless ``us_may_join``,
 nor do the ``excluded`` states (Taiwan).
@@ -44,6 +47,8 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, build_accords
+from sim.config import POLES
+from sim.config.hq import FEATURES
 from sim.config.institutions import COUNTER, PROPOSER
 from sim.tools.validate import quarter_index
 from sim.trust import TrustDynamics
@@ -58,6 +63,36 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def host_features(p, hq: str) -> dict[str, float]:
+    """The features of headquarters ``hq`` in [0, 1]. A co-hosted one (Shanghai with Hong Kong)
+    mixes its hosts' features, Hong Kong's with weight ``cohost_share``."""
+    if hq == "cohost":
+        hk, sh, s = host_features(p, "hong_kong"), host_features(p, "shanghai"), p.cohost_share
+        return {k: s * hk[k] + (1.0 - s) * sh[k] for k in FEATURES}
+    h = getattr(p.hosts, hq)
+    us, china = h.alignment["us"], h.alignment["china"]
+    neutrality = 1.0 - abs(us - china) / (us + china) if us + china > 0 else 1.0
+    return {
+        "rule_of_law": h.rule_of_law,
+        "voice": h.voice,
+        "independence": h.independence,
+        "institutions": h.institutions,
+        "neutrality": neutrality,
+    }
+
+
+def host_credibility(p, features: dict[str, float], remoteness: float) -> float:
+    """Share of distrust of the proposer the host offsets for a state at ``remoteness`` (1 minus
+    its weight on the proposer's pole): the weighted mean of the features times
+    ``credibility_cap``, where the host's dependence on the proposer counts in proportion to the
+    state's remoteness (a state aligned with China does not mind a host under its jurisdiction)."""
+    judged = dict(features)
+    judged["independence"] = 1.0 - remoteness * (1.0 - features["independence"])
+    w = p.credibility_weights
+    total = sum(getattr(w, k) for k in FEATURES)
+    return p.credibility_cap * sum(getattr(w, k) * judged[k] for k in FEATURES) / total
+
+
 class WAICO(mesa.Agent):
     """The World AI Cooperation Organization: status, headquarters, members and standard."""
 
@@ -68,6 +103,7 @@ class WAICO(mesa.Agent):
         self.founding_quarter = self.proposal + p.founding_lag
         self.status = "inactive"
         self.hq = p.hq
+        self.features = host_features(p, p.hq)
         self.standard = np.array([p.standard_R, p.standard_F, p.standard_E])
         states = model.states
         self.china = model.state(PROPOSER).index
@@ -102,10 +138,17 @@ class WAICO(mesa.Agent):
         x = np.array([s.R, s.F, s.E])
         return float(np.sqrt(np.mean((x - self.standard) ** 2)))
 
+    def credibility(self, s: State) -> float:
+        """Share of state ``s``'s distrust of China the headquarters offsets."""
+        if self.p.credibility_from == "typed":
+            return float(self.p.credibility[self.hq])
+        remoteness = 1.0 - float(s.alignment[POLES.index(PROPOSER)])
+        return host_credibility(self.p, self.features, remoteness)
+
     def utility_terms(self, s: State) -> dict[str, float]:
         """Each term of the joining utility of state ``s`` (signed), named as in the docs."""
         p, i = self.p, s.index
-        distrust = (1.0 - self.model.trust[i, self.china]) * (1.0 - p.credibility[self.hq])
+        distrust = (1.0 - self.model.trust[i, self.china]) * (1.0 - self.credibility(s))
         return {
             "base": p.utility_base,
             "capacity": p.weight_capacity * p.hq_capacity[self.hq] * float(self.south[i]),

@@ -6,11 +6,12 @@ equations. The data (China trade shares, the accords' signatories) live in
 ``configs/world/institutions.yaml`` with their sources.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from omegaconf import MISSING
 
 from sim.config.base import param
+from sim.config.hq import CREDIBILITY_FROM, CredibilityWeights, Hosts, hq_check
 
 HQ_CHOICES = ("shanghai", "hong_kong", "cohost", "singapore")
 # WAICO is China's proposal (000, 003): the state whose products gain access and whom joiners
@@ -97,9 +98,36 @@ class WaicoConfig:
         1,
         source="world file (configs/world/institutions.yaml), per state",
     )
+    credibility_from: str = param(
+        "features",
+        "where the headquarters' credibility comes from: the hosts' features, judged by each "
+        "state (features), or one typed value per hq (typed, for comparison)",
+        "name",
+        choices=CREDIBILITY_FROM,
+        source="issue 13 item 6: the headquarters effect from drivers, not a number",
+    )
+    hosts: Hosts = field(default_factory=Hosts)
+    credibility_weights: CredibilityWeights = field(default_factory=CredibilityWeights)
+    credibility_cap: float = param(
+        0.6,
+        "share of distrust of China a host with every feature at its best offsets",
+        "share",
+        0,
+        1,
+        source="stated assumption: the body stays China's initiative wherever it sits (003); swept",
+    )
+    cohost_share: float = param(
+        0.5,
+        "Hong Kong's share in a co-hosted headquarters' features (Shanghai has the rest)",
+        "share",
+        0,
+        1,
+        source="003: Hong Kong the international coordination hub, Shanghai the technical "
+        "research role; an even split is a stated assumption",
+    )
     credibility: dict[str, float] = param(
         {"shanghai": 0.0, "hong_kong": 0.3, "cohost": 0.2, "singapore": 0.5},
-        "share of distrust of China the headquarters offsets, per hq",
+        "share of distrust of China the headquarters offsets, per hq (credibility_from typed)",
         "share",
         0,
         1,
@@ -358,7 +386,7 @@ def _waico_check(cfg) -> str | None:
         for hq in HQ_CHOICES:
             if hq not in w[key]:
                 return f"waico.{key}: no entry for headquarters '{hq}'; give all of {HQ_CHOICES}"
-    message = _quarter_error(cfg, "waico.proposed", w.proposed)
+    message = hq_check(w) or _quarter_error(cfg, "waico.proposed", w.proposed)
     if message or not w.enabled:
         return message
     if PROPOSER not in cfg.states:
