@@ -210,7 +210,7 @@ def test_firms_move_towards_a_locality_whose_conditions_improve():
         model = build(4)
         for q in range(16):
             if improve and q == 2:
-                model.instrument_registry["star"] = Instrument("star", "new", "ip", 0.5, 0.05, 0.1)
+                model.instrument_registry["star"] = Instrument("star", "new", "ip", 0.5, 0.05, 1.0)
                 locality(model, "wuhan").instruments.append("star")
             model.step()
         frame = model.localities_frame()

@@ -16,7 +16,7 @@ _SPEED = (
 
 @dataclass
 class RegimeParams:
-    """Mode acts on compliance, enforcement and the speed of R; modes move under pressure."""
+    """Regime mode: compliance, enforcement cap, pace of R; modes move under pressure."""
 
     acts: bool = param(
         True,
