@@ -25,8 +25,8 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.restrictive_signal import net_marginal_value
 from sim.agents.officials import Tournament, standings
+from sim.restrictive_signal import net_marginal_value
 
 
 class CentralRegulator(mesa.Agent):

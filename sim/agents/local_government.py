@@ -21,8 +21,8 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.fiscal import alternative_value, net_value, portfolio_gain
 from sim.agents.officials import Official, bet_share
+from sim.fiscal import alternative_value, net_value, portfolio_gain
 from sim.instruments import Instrument, invent
 
 
