@@ -146,3 +146,127 @@ CLAIMS: list[Claim] = [
         test="tests/test_claims.py::test_pilot_zones_invent_more_only_with_their_multiplier",
     ),
 ]
+
+
+def china_log_capability(m) -> float:
+    return float(np.log(max(m.state("china").capability, 1e-12)))
+
+
+def china_bet_share(m) -> float:
+    """Share of China's localities holding the sector bet (the local LLM)."""
+    locs = _locs(m, "china")
+    return float(np.mean([loc.llm_bet for loc in locs]))
+
+
+def codification_F(m) -> float:
+    """Rise of China's national facilitation anchor from codified instruments."""
+    centre = m.state("china").centre
+    return float(sum(centre.codify_steps.values()))
+
+
+def binding_moves(m) -> float:
+    """States whose regime is binding now, minus at the start."""
+    start = sum(st.mode == "binding" for st in m.cfg.states.values())
+    return float(sum(s.mode == "binding" for s in m.states) - start)
+
+
+def waico_members(m) -> float:
+    from sim.institution_metrics import waico_members as members
+
+    return float(members(m))
+
+
+# Everything the dual track adds to a single track (7.12.7), switched off at once.
+DUAL_TRACK_OFF = {
+    "local.competition": 0.0,
+    "policy.single_track_damping": 0.0,
+    "central.tolerance": 0.0,
+    "central.codify_reviews": 40,
+    "central.pilot_invention": 1.0,
+    "central.pilot_leeway": 0.0,
+    "policy.signal": False,
+}
+
+CLAIMS += [
+    Claim(
+        key="dual_track_capability",
+        claim="Dual-track regulation raises capability compared with single track",
+        source=MA + ", 'assessment of dual-track regulation'",
+        mechanism="sim/agents/central_regulator.py: CentralRegulator.step_localities",
+        off=DUAL_TRACK_OFF,
+        effect="China's log capability at the end, dual track minus single track (E1)",
+        metric=china_log_capability,
+        test="tests/test_claims.py::test_the_dual_track_advantage_vanishes_without_its_mechanisms",
+        control={"scenario": "china_single_track"},
+    ),
+    Claim(
+        key="restrictive_signal",
+        claim="The centre keeps restrictive rules as a signal of responsible AI",
+        source=MA + ", 'the restrictive elements ... signal Chinese commitment'",
+        mechanism="sim/restrictive_signal.py: net_marginal_value",
+        off={"policy.signal": False},
+        effect="China's R at the end, dual track minus single track (E1)",
+        metric=china_R,
+        test="tests/test_signal.py::test_a_centre_that_weighs_a_strong_signal_moves_its_R",
+        control={"scenario": "china_single_track"},
+    ),
+    Claim(
+        key="herding",
+        claim="Localities herd into similar sectors, which the centre compares more easily",
+        source=MA + ", 'weaknesses'; Maskin, Qian & Xu 2000",
+        mechanism="sim/agents/officials.py: Tournament.joins_bet",
+        off={"officials.noise_gap": 0.0},
+        effect="share of China's localities in the LLM bet at the end, promotion share 0.8 "
+        "minus 0.2 (officials above rather than below the cut)",
+        metric=china_bet_share,
+        test="tests/test_tournament.py::test_with_equal_noise_across_sectors_joining_does_not"
+        "_depend_on_the_peers",
+        treated={"central.promotion_share": 0.8},
+    ),
+    Claim(
+        key="waste",
+        claim="Fierce local competition wastes resources that could serve firms",
+        source=MA + ", 'weaknesses' (the Henan LLM case)",
+        mechanism="sim/fiscal.py: portfolio_gain; sim/model.py: crowded_out",
+        off={"local.fiscal": False},
+        effect="China's log capability at the end, local competition 4 minus 1 (E2)",
+        metric=china_log_capability,
+        test="tests/test_fiscal.py::test_a_misfit_bet_costs_capability_only_under_the_fiscal"
+        "_constraint",
+        treated={"local.competition": 4.0},
+    ),
+    Claim(
+        key="codification",
+        claim="The centre codifies what bears fruit locally into national facilitation",
+        source=MA + ", Figure 1",
+        mechanism="sim/agents/central_regulator.py: CentralRegulator._codify_step",
+        off={"central.codify_reviews": 40},
+        effect="rise of China's national F anchor from codified instruments by the end",
+        metric=codification_F,
+        test="tests/test_fiscal.py::test_codification_raises_F_by_the_instruments_measured_value",
+    ),
+    Claim(
+        key="regime_transitions",
+        claim="Under pressure, Asian states move from voluntary towards binding law",
+        source="001 (the US-Asia tug of war); Korea's AI Basic Act, Japan's AI Promotion Act",
+        mechanism="sim/agents/regime.py: RegimeDynamics.step",
+        off={"regime.endogenous": False},
+        effect="binding regimes at the end minus at the start (all states)",
+        metric=binding_moves,
+        test="tests/test_regime.py::test_sustained_incident_pressure_moves_voluntary_states"
+        "_towards_binding",
+    ),
+    Claim(
+        key="hq_credibility",
+        claim="A credible headquarters (Hong Kong, a third state) draws more members",
+        source="003 (Hong Kong co-hosting WAICO); 000",
+        mechanism="sim/agents/waico.py: host_credibility",
+        off={"waico.credibility_cap": 0.0},
+        effect="WAICO members at the end, Singapore minus Shanghai headquarters (E4)",
+        metric=waico_members,
+        test="tests/test_hq.py::test_with_every_feature_equal_the_hq_effect_on_the_distrust_term"
+        "_vanishes",
+        treated={"scenario": "waico_singapore"},
+        control={"scenario": "waico_shanghai"},
+    ),
+]

@@ -97,3 +97,13 @@ def test_pilot_zones_invent_more_only_with_their_multiplier():
     assert pilots > 1.5 * others
     pilots, others = _inventions(1.0)
     assert 0.6 * others < pilots < 1.5 * others
+
+
+@pytest.mark.slow
+def test_the_dual_track_advantage_vanishes_without_its_mechanisms():
+    """E1's capability gap comes from what the dual track adds (7.12.7): with every such
+    mechanism off the two structures give the same capability, seed for seed."""
+    claim = next(c for c in CLAIMS if c.key == "dual_track_capability")
+    row = claims.measure([claim], 6, None, jobs=1).iloc[0]
+    assert row.on > 0.05 and row.on_lo > 0, row.to_dict()
+    assert abs(row.off) < 0.03 and row.off_lo <= 0 <= row.off_hi, row.to_dict()
