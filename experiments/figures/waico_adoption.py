@@ -10,7 +10,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import (
+    LEVEL,
+    Sweep,
+    band,
+    ci_text,
+    diff_ci,
+    mean_ci,
+    quarter_time,
+)
 from sim.config.institutions import WaicoConfig
 
 HQS = {
@@ -59,21 +67,31 @@ def curves(ax, model: pd.DataFrame, col: str) -> list[pd.DataFrame]:
 
 
 def paired(runs: pd.DataFrame, a: str, b: str, col: str = FINAL) -> pd.DataFrame:
-    """Per grid cell: ``col`` of hq ``a`` minus hq ``b``, paired by replicate seed."""
-    rows = []
-    for (wd, up), frame in runs.groupby([WD, UP]):
+    """Per grid cell: ``col`` of hq ``a`` minus hq ``b``, paired by replicate seed, with its 95%
+    interval and, for reading the grid cell by cell, a Bonferroni interval over its cells
+    (``lo_fw``, ``hi_fw``: family-wise 95%)."""
+    rows, groups = [], runs.groupby([WD, UP])
+    family = 1.0 - (1.0 - LEVEL) / max(groups.ngroups, 1)
+    for (wd, up), frame in groups:
         by = frame.set_index(["scenario", "replicate"])[col].sort_index()
         if a in by.index and b in by.index:
-            d, lo, hi = diff_ci(by.loc[a], by.loc[b].loc[by.loc[a].index])
-            rows.append({WD: wd, UP: up, "mean": d, "lo": lo, "hi": hi, "n": len(by.loc[a])})
+            x, y = by.loc[a], by.loc[b].loc[by.loc[a].index]
+            d, lo, hi = diff_ci(x, y)
+            _, lo_fw, hi_fw = diff_ci(x, y, family)
+            rows.append(
+                {WD: wd, UP: up, "mean": d, "lo": lo, "hi": hi, "lo_fw": lo_fw, "hi_fw": hi_fw}
+                | {"n": len(x)}
+            )
     return pd.DataFrame(rows).assign(scenario=f"{a} - {b}", variable=f"{col} difference")
 
 
 def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
-    """One grid map of ``stats['mean']``, annotated; with ``diff``, ``*`` marks a CI without 0."""
+    """One grid map of ``stats['mean']``, annotated; with ``diff``, ``*`` marks a family-wise
+    (Bonferroni over the grid's cells) interval without 0."""
     wds, ups = sorted(stats[WD].unique()), sorted(stats[UP].unique())
     grid = stats.pivot(index=WD, columns=UP, values="mean").reindex(index=wds, columns=ups)
-    sig = stats.assign(s=(stats.lo > 0) | (stats.hi < 0)).pivot(index=WD, columns=UP, values="s")
+    fw = (stats.lo_fw > 0) | (stats.hi_fw < 0) if diff else False
+    sig = stats.assign(s=fw).pivot(index=WD, columns=UP, values="s")
     im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", **style)
     for (i, j), v in np.ndenumerate(grid.to_numpy()):
         text = f"{v:+.1f}{'*' * bool(sig.iloc[i, j])}" if diff else f"{v:.1f}"
@@ -88,7 +106,8 @@ def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
 
 
 def grid_maps(fig, axes, runs: pd.DataFrame, cell: tuple) -> list[pd.DataFrame]:
-    """Row 1: final members per hq; row 2: paired hq differences (* = 95% CI excludes 0)."""
+    """Row 1: final members per hq; row 2: paired hq differences (* = the family-wise
+    interval, Bonferroni over the cells, excludes 0)."""
     levels = mean_ci(runs, ["scenario", WD, UP], FINAL, floor=0)
     diffs = [paired(runs, a, b) for a, b in PAIRS]
     top = levels["mean"].max()
@@ -132,7 +151,9 @@ def grid_headline(data: pd.DataFrame) -> dict[str, str]:
         d = grid[grid.scenario == f"{a} - {b}"]
         out[f"{HQS[a]} minus {HQS[b]}, final members over the grid"] = (
             f"cell means {d['mean'].min():+.1f} to {d['mean'].max():+.1f}; CI above 0 in "
-            f"{(d.lo > 0).sum()} of {len(d)} cells, below 0 in {(d.hi < 0).sum()}"
+            f"{(d.lo > 0).sum()} of {len(d)} cells, below 0 in {(d.hi < 0).sum()}; "
+            f"Bonferroni over the cells: above 0 in {(d.lo_fw > 0).sum()}, below 0 in "
+            f"{(d.hi_fw < 0).sum()}"
         )
     return out
 
