@@ -100,6 +100,7 @@ def summarise(claim: Claim, values: dict[Arm, float]) -> dict:
         "effect": claim.effect,
         "test": claim.test,
     }
+    effects = {}
     for mech in ("on", "off"):
         mine = {a: v for a, v in values.items() if a.mechanism == mech}
         by_seed = sorted({a.seed for a in mine})
@@ -113,12 +114,18 @@ def summarise(claim: Claim, values: dict[Arm, float]) -> dict:
                     for s in by_seed
                 ]
             )
+        effects[mech] = x
         mean, lo, hi = _interval(x)
         row.update({f"{mech}": mean, f"{mech}_lo": lo, f"{mech}_hi": hi})
     row["seeds"] = len(by_seed)
     row["shows"] = bool(row["on_lo"] > 0 or row["on_hi"] < 0)
     covers_zero = row["off_lo"] <= 0 <= row["off_hi"]
     row["vanishes"] = bool(covers_zero or abs(row["off"]) < 0.2 * abs(row["on"]))
+    # the same seeds with the mechanism on and off: does switching it change the effect?
+    change, lo, hi = _interval(effects["on"] - effects["off"])
+    row.update({"change": change, "change_lo": lo, "change_hi": hi})
+    row["changes"] = bool(lo > 0 or hi < 0)
+    row["earned"] = row["shows"] and row["vanishes"]
     return row
 
 
@@ -141,18 +148,21 @@ def markdown(table: pd.DataFrame, n_steps: str) -> str:
     """The table as docs/ODD.md shows it."""
     lines = [
         f"Measured by `python -m experiments reproduce` ({table.seeds.iloc[0]} paired seeds, "
-        f"{n_steps}; 95% intervals). *On*: the default model; *off*: the switch.",
+        f"{n_steps}; 95% intervals). *On*: the default model; *off*: the switch; *on - off*: the "
+        "paired difference (whether the mechanism changes the effect at all).",
         "",
-        "| claim | source | mechanism | switch (off) | effect measured | on | off | test |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| claim | source | mechanism | switch (off) | effect measured | on | off | on - off | "
+        "test |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in table.itertuples():
-        flag = "" if r.shows and r.vanishes else " **(not earned)**"
+        flag = "" if r.earned else " **(not earned)**"
         on = f"{_fmt(r.on)} [{_fmt(r.on_lo)}, {_fmt(r.on_hi)}]{flag}"
         off = f"{_fmt(r.off)} [{_fmt(r.off_lo)}, {_fmt(r.off_hi)}]"
+        change = f"{_fmt(r.change)} [{_fmt(r.change_lo)}, {_fmt(r.change_hi)}]"
         lines.append(
             f"| {r.claim} | {r.source} | `{r.mechanism}` | `{r.switch}` | {r.effect} | {on} | "
-            f"{off} | `{r.test}` |"
+            f"{off} | {change} | `{r.test}` |"
         )
     return "\n".join(lines) + "\n"
 
@@ -185,7 +195,7 @@ def main(quick: bool, committed: bool, jobs: int = -1) -> Path:
     if committed and not quick:
         write_odd(text)
     for r in table.itertuples():
-        verdict = "earned" if r.shows and r.vanishes else "NOT earned"
+        verdict = "earned" if r.earned else "NOT earned"
         print(f"claims: {r.key:28s} on {_fmt(r.on):>9s}  off {_fmt(r.off):>9s}  {verdict}")
     return out / "claims.md"
 

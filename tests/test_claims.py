@@ -57,10 +57,11 @@ def _values(claim, on: list[float], off: list[float]) -> dict:
 def test_a_claim_is_earned_only_when_it_shows_on_and_vanishes_off():
     claim = next(c for c in CLAIMS if c.treated)
     earned = claims.summarise(claim, _values(claim, [1.0, 1.1, 0.9, 1.0], [0.01, -0.02, 0.0, 0.01]))
-    assert earned["shows"] and earned["vanishes"]
+    assert earned["shows"] and earned["vanishes"] and earned["earned"] and earned["changes"]
     assert earned["on"] == pytest.approx(1.0)
     kept = claims.summarise(claim, _values(claim, [1.0, 1.1, 0.9, 1.0], [0.9, 1.0, 0.8, 0.9]))
-    assert kept["shows"] and not kept["vanishes"]
+    assert kept["shows"] and not kept["vanishes"] and not kept["earned"]
+    assert kept["change"] == pytest.approx(0.1) and kept["changes"]
     noise = claims.summarise(claim, _values(claim, [1.0, -1.1, 0.9, -1.0], [0.0, 0.0, 0.0, 0.0]))
     assert not noise["shows"]
 
