@@ -23,6 +23,7 @@ CONFIGS = REPO / "configs"
 gc.set_threshold(100_000, 50, 10)
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (pyproject's addopts) parallelises the default fast run only: the slow tests
     time, lock and kill whole sweeps and start a browser, so they keep one process."""
