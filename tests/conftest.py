@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import shutil
 import subprocess
@@ -13,6 +15,41 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "configs"
+
+# Composing configs and building worlds allocates millions of small objects. With a young pass
+# every 100,000 allocations instead of Python's 700, test_waico.py plus test_mechanisms.py took
+# 51 CPU-s instead of 53-56 (two runs each). Full passes still run (every 10th older pass), so
+# cycles of dropped models are still freed.
+gc.set_threshold(100_000, 50, 10)
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts) parallelises the default fast run only: the slow tests
+    time, lock and kill whole sweeps and start a browser, so they keep one process."""
+    if config.option.markexpr.strip() != "not slow":
+        return 0
+    return None  # xdist's own answer: one worker per CPU
+
+
+# -- shared configs: compose once, build many models ---------------------------------------------
+
+
+@functools.cache
+def composed(scenario: str = "baseline", overrides: tuple[tuple[str, object], ...] = ()):
+    """A composed, validated config, shared by every test that asks for the same one: composing
+    costs 0.1-1 s of CPU, more than building and running a small model. OmegaConf keeps it
+    read-only, so ``RegulatoryCompetition(seed=s, config=composed(...))`` cannot change it; a
+    test that needs another value composes its own. ``overrides``: ((dotted key, value), ...)."""
+    from sim.tools.compose import compose_config
+
+    return compose_config(scenario, dict(overrides))
+
+
+@pytest.fixture(scope="session")
+def baseline_config():
+    """The baseline scenario's config, composed once per test process (see ``composed``)."""
+    return composed()
 
 
 @pytest.fixture

@@ -34,27 +34,52 @@ def all_files(root: Path) -> list[Path]:
 
 # -- bad command lines, in-process ----------------------------------------------------------------
 
-# (argv, key the error must name right after "error: ", further text it must contain)
+# (argv, key the error must name right after "error: ", further text it must contain). Each
+# costs a composition (about a second): the fast suite checks one of each kind of message here
+# (test_config.py checks every message through compose_config), `-m slow` all of them.
+SLOW_PRECHECK = pytest.mark.slow
 BAD_ARGV = [
     pytest.param(["firms.nonsense=1"], "firms.nonsense", "unknown key", id="unknown-key"),
-    pytest.param(["+firms.nonsense=1"], "firms.nonsense", "unknown key", id="appended-key"),
+    pytest.param(
+        ["+firms.nonsense=1"],
+        "firms.nonsense",
+        "unknown key",
+        id="appended-key",
+        marks=SLOW_PRECHECK,
+    ),
     pytest.param(["steps=abc"], "steps", "integer", id="steps-not-int"),
-    pytest.param(["firms.rd_share=high"], "firms.rd_share", "float", id="share-not-float"),
+    pytest.param(
+        ["firms.rd_share=high"],
+        "firms.rd_share",
+        "float",
+        id="share-not-float",
+        marks=SLOW_PRECHECK,
+    ),
     pytest.param(["firms.market_review=1.5"], "firms.market_review", "[0, 1]", id="prob-above-1"),
-    pytest.param(["firms.n_initial=-5"], "firms.n_initial", "out of range", id="negative-count"),
-    pytest.param(["states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="negative-gdp"),
+    pytest.param(
+        ["firms.n_initial=-5"],
+        "firms.n_initial",
+        "out of range",
+        id="negative-count",
+        marks=SLOW_PRECHECK,
+    ),
+    pytest.param(
+        ["states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="negative-gdp", marks=SLOW_PRECHECK
+    ),
     pytest.param(["states.atlantis.R=0.5"], "states.atlantis", "known: us, eu", id="unknown-state"),
     pytest.param(
         ["scenario=export_controls_tight", "events.export_controls.tightening_2027.target=mars"],
         "events.export_controls.tightening_2027.target",
         "unknown state 'mars'",
         id="event-unknown-target",
+        marks=SLOW_PRECHECK,
     ),
     pytest.param(
         ["states.us.governance=federal"],
         "states.us.governance",
         "single_track, dual_track, silos",
         id="invalid-choice",
+        marks=SLOW_PRECHECK,
     ),
     pytest.param(["scenario=nope"], "scenario", "available: baseline", id="unknown-scenario"),
     pytest.param(
@@ -62,12 +87,14 @@ BAD_ARGV = [
         "events.policy_shifts.ai_act_gpai.date",
         "before the start 2025Q1",
         id="event-before-start",
+        marks=SLOW_PRECHECK,
     ),
     pytest.param(
         ["events.policy_shifts.ai_act_gpai.date=2025-07"],
         "events.policy_shifts.ai_act_gpai.date",
         "YYYYQn",
         id="event-date-not-quarter",
+        marks=SLOW_PRECHECK,
     ),
     pytest.param(
         ["seed=3", "steps=4", "firms.market_review=1.5", "hydra.job.chdir=false"],
@@ -109,12 +136,18 @@ def test_precheck_accepts_good_command_line(tmp_path, monkeypatch, capsys):
 
 # -- bad command lines, real subprocess -----------------------------------------------------------
 
-# The in-process precheck tests above check every message; two of these run in the fast suite.
+# The in-process precheck tests above check every message; these show the exit code and the
+# missing folder through a real process (`-m slow`: the fast suite's one `python -m sim` process
+# is the happy run below).
 SLOW = pytest.mark.slow
 BAD_CLI = [
-    pytest.param(["firms.nonsense=1"], "firms.nonsense", "unknown key", id="unknown-key"),
+    pytest.param(
+        ["firms.nonsense=1"], "firms.nonsense", "unknown key", id="unknown-key", marks=SLOW
+    ),
     pytest.param(["steps=abc"], "steps", "integer", id="wrong-type", marks=SLOW),
-    pytest.param(["steps=4", "states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="out-of-range"),
+    pytest.param(
+        ["steps=4", "states.us.gdp=-1"], "states.us.gdp", "[0, 1000]", id="out-of-range", marks=SLOW
+    ),
     pytest.param(
         ["states.atlantis.R=0.5"], "states.atlantis", "known: us", id="unknown-state", marks=SLOW
     ),
@@ -134,6 +167,7 @@ def test_cli_bad_input_exits_2_without_results(argv, key, text, tmp_path, run_si
     assert all_files(tmp_path) == [], "bad input must not create a results folder"
 
 
+@SLOW  # a subprocess; test_config.py checks the message in-process
 def test_cli_malformed_yaml_names_the_file(tmp_path, config_copy, run_sim):
     broken = config_copy / "scenario" / "broken.yaml"
     broken.write_text("# @package _global_\nsteps: 8\n  firms: 3\n")

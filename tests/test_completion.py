@@ -79,6 +79,7 @@ def test_console_script_is_python_m_sim(bin_dir, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a second subprocess: the fast suite runs the script pip writes above
 def test_installed_console_script_when_present(tmp_path):
     """After `pip install -e .` the real script sits beside the interpreter (CI's venvs)."""
     script = Path(PYTHON).parent / "regcomp"

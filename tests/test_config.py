@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import composed
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
@@ -48,6 +49,16 @@ def own_events(name: str) -> dict:
 
 
 EXTENDING = [s for s in SCENARIOS if extends_baseline(s)]
+# Composing a scenario costs about a second. Every scenario composes, validates and runs in the
+# fast suite (test_model.py); the detailed checks of each one's config below run there for the
+# baseline, one scenario with modules and one with a module list, and for all under `-m slow`.
+FAST_SCENARIOS = ("baseline", "waico_us_counter", "fragmentation")
+
+
+def fast_only(scenarios: list[str]) -> list:
+    return [
+        s if s in FAST_SCENARIOS else pytest.param(s, marks=pytest.mark.slow) for s in scenarios
+    ]
 
 
 def container(cfg) -> dict:
@@ -83,7 +94,7 @@ def test_scenario_list_matches_the_folder():
     assert available("scenario") == SCENARIOS
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", fast_only(SCENARIOS))
 def test_every_scenario_composes_and_validates(scenario):
     cfg = compose_config(scenario)
     validate(cfg)  # compose_config validates already; must be idempotent on its own output
@@ -99,10 +110,11 @@ def test_some_scenarios_extend_baseline():
     assert len(EXTENDING) >= 3, EXTENDING
 
 
-@pytest.mark.parametrize("scenario", EXTENDING)
+@pytest.mark.parametrize("scenario", fast_only(EXTENDING))
 def test_extending_scenario_keeps_baseline_events_and_adds_its_own(scenario):
-    base = container(compose_config("baseline").events)
-    cfg = container(compose_config(scenario).events)
+    base = container(composed().events)  # the reference, composed once for every scenario
+    full = compose_config(scenario)
+    cfg = container(full.events)
     # The EU AI Act milestones of the baseline survive unchanged.
     assert base["policy_shifts"], "the baseline should schedule the AI Act milestones"
     for kind, entries in base.items():
@@ -120,8 +132,8 @@ def test_extending_scenario_keeps_baseline_events_and_adds_its_own(scenario):
     n_base = sum(len(v) for v in base.values())
     assert sum(len(v) for v in cfg.values()) == n_base + n_own
     # A scenario without events of its own must change something else.
-    whole = flat(container(compose_config(scenario)))
-    assert n_own or whole != flat(container(compose_config("baseline"))), scenario
+    whole = flat(container(full))
+    assert n_own or whole != flat(container(composed())), scenario
 
 
 @pytest.fixture
@@ -132,14 +144,7 @@ def fresh_hydra():
     GlobalHydra.instance().clear()
 
 
-# The baseline, one scenario with modules and one with a module list stay in the fast run.
-FAST_SCENARIOS = ("baseline", "waico_us_counter", "fragmentation")
-
-
-@pytest.mark.parametrize(
-    "scenario",
-    [s if s in FAST_SCENARIOS else pytest.param(s, marks=pytest.mark.slow) for s in SCENARIOS],
-)
+@pytest.mark.parametrize("scenario", fast_only(SCENARIOS))
 def test_hydra_app_composition_equals_compose_config(scenario, fresh_hydra):
     overrides = ["seed=5", "states.china.E=0.3"]
     ours = container(compose_config(scenario, overrides))
@@ -180,7 +185,7 @@ def test_python_overrides_equal_hydra_string_overrides():
     by_hydra = container(compose_config("baseline", HYDRA_OVERRIDES))
     assert by_python == by_hydra
     # ...and they change exactly the keys named, to the values given.
-    base = flat(container(compose_config("baseline")))
+    base = flat(container(composed()))
     changed = {k for k, v in flat(by_python).items() if base[k] != v}
     assert changed == set(PY_OVERRIDES)
     assert {k: flat(by_python)[k] for k in PY_OVERRIDES} == PY_OVERRIDES
@@ -246,7 +251,11 @@ def test_model_scenario_and_overrides_reach_the_model():
 
 STATES_HINT = "us, eu, china, uk, canada"
 
-# (scenario, Hydra override strings, key the message must start with, texts it must contain)
+# (scenario, Hydra override strings, key the message must start with, texts it must contain).
+# Each string is a new composition (about a second). Values that compose and then fail
+# validation get the same message as the same value from Python (BAD_VALUES below, fast), so
+# those run under `-m slow`; the fast suite keeps the strings Hydra itself reads or refuses.
+CHECKED_BY_VALIDATE = pytest.mark.slow
 BAD_STRINGS = [
     pytest.param(
         "baseline",
@@ -279,6 +288,7 @@ BAD_STRINGS = [
         "firms.market_review",
         ("out of range", "[0, 1]"),
         id="probability-above-1",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "baseline",
@@ -286,6 +296,7 @@ BAD_STRINGS = [
         "firms.rd_share",
         ("out of range", "[0, 1]"),
         id="share-below-0",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "baseline",
@@ -293,6 +304,7 @@ BAD_STRINGS = [
         "firms.n_initial",
         ("out of range", "[1, "),
         id="negative-count",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "baseline",
@@ -300,6 +312,7 @@ BAD_STRINGS = [
         "states.us.gdp",
         ("out of range", "[0, 1000]"),
         id="neg-gdp",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "baseline",
@@ -314,6 +327,7 @@ BAD_STRINGS = [
         "events.policy_shifts.ai_act_gpai.state",
         ("unknown state 'atlantis'", STATES_HINT),
         id="event-unknown-state",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "export_controls_tight",
@@ -335,6 +349,7 @@ BAD_STRINGS = [
         "states.us.governance",
         ("'federal'", "single_track, dual_track, silos"),
         id="invalid-choice",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "nope",
@@ -356,6 +371,7 @@ BAD_STRINGS = [
         "events.policy_shifts.ai_act_gpai.date",
         ("2024Q4", "before the start 2025Q1"),
         id="event-before-start",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param(
         "baseline",
@@ -371,6 +387,7 @@ BAD_STRINGS = [
         "events.policy_shifts.ai_act_gpai.date",
         ("'2025-07'", "YYYYQn"),
         id="event-date-not-quarter",
+        marks=CHECKED_BY_VALIDATE,
     ),
     pytest.param("baseline", ["start=2025"], "start", ("YYYYQn",), id="start-not-quarter"),
 ]

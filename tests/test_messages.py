@@ -173,8 +173,12 @@ def test_user_scenarios_are_suggested(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("argv", "start"),
     [
-        (['states.china.R="0.5"'], "states.china.R: '0.5' is quoted"),
-        pytest.param(  # the same message is checked in-process above
+        # the same messages are checked in-process above; the fast suite's `python -m sim`
+        # process is test_cli.py's happy run
+        pytest.param(
+            ['states.china.R="0.5"'], "states.china.R: '0.5' is quoted", marks=pytest.mark.slow
+        ),
+        pytest.param(
             ["--config-dir", "my_configs", "scenario=mine"],
             "my_configs/scenario/mine.yaml: ",
             marks=pytest.mark.slow,

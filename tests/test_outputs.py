@@ -99,9 +99,13 @@ def test_every_table_carries_its_provenance(one_run):
     assert (one_run / "done.json").is_file() and not (one_run / "error.txt").exists()
 
 
-def test_run_folder_names_carry_a_digest_of_the_overrides(one_run, run_sim, tmp_path):
+def test_run_folder_names_carry_a_digest_of_the_overrides(one_run):
     dirname = ",".join(sorted(a for a in ARGS))  # Hydra's override_dirname
     assert one_run.name.endswith(f"_baseline_{short_digest(dirname)}")
+
+
+@pytest.mark.slow  # a second CLI run in a subprocess
+def test_other_overrides_give_another_digest(one_run, run_sim, tmp_path):
     proc = run_sim([*ARGS[:-1], "seed=4", "output.quiet=true"], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     (other,) = (tmp_path / "results" / "runs").iterdir()
@@ -111,8 +115,9 @@ def test_run_folder_names_carry_a_digest_of_the_overrides(one_run, run_sim, tmp_
 @pytest.mark.parametrize(
     "argv",
     [
-        ["hydra.run.dir=/proc/x"],
-        # one CLI subprocess each: the default run checks the first, `-m slow` the rest
+        # a CLI subprocess each (`-m slow`): the fast suite's `python -m sim` process is
+        # test_cli.py's happy run and the run folder above
+        pytest.param(["hydra.run.dir=/proc/x"], marks=pytest.mark.slow),
         pytest.param(["hydra.run.dir=/dev/null/x"], marks=pytest.mark.slow),
         pytest.param(["-m", "seed=1,2", "hydra.sweep.dir=/proc/x"], marks=pytest.mark.slow),
         pytest.param(["-m", "seed=1,2", "hydra.sweep.dir=/dev/null/x"], marks=pytest.mark.slow),

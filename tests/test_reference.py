@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sim import config
+from sim.__main__ import precheck
 from sim.tools import clihelp
 from sim.tools.compose import CONFIG_DIR, module_groups
 from sim.tools.paramdoc import DOC_PATH, allowed, default, fmt
@@ -155,12 +156,29 @@ def test_unknown_help_topic_is_one_error_line_and_exit_2(capsys, topic, hint):
     assert "topics: all" in lines[0] and "firms" in lines[0]
 
 
+def check_help_page(stdout: str) -> None:
+    for path in (CONFIG_DIR / "scenario").glob("*.yaml"):
+        assert re.search(rf"^  {path.stem} +\S", stdout, re.M), path.stem
+    assert "python -m sim --help firms" in stdout
+
+
+def test_python_m_sim_help_is_answered_before_hydra(capsys, tmp_path, monkeypatch):
+    """What ``python -m sim --help`` runs first (``sim.__main__.main``), in-process."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        precheck(["--help"])
+    assert info.value.code == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    check_help_page(out)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow  # a subprocess: the command line end to end
 def test_python_m_sim_help_lists_scenarios(run_sim, tmp_path):
     result = run_sim(["--help"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for path in (CONFIG_DIR / "scenario").glob("*.yaml"):
-        assert re.search(rf"^  {path.stem} +\S", result.stdout, re.M), path.stem
-    assert "python -m sim --help firms" in result.stdout
+    check_help_page(result.stdout)
     assert not (tmp_path / "results").exists()
 
 

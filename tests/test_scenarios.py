@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import composed
 from omegaconf import OmegaConf
 
 from sim import ConfigError, RegulatoryCompetition
@@ -17,6 +18,12 @@ from sim.tools.validate import quarter_index
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 MODULES = [(g, o) for g in module_groups() for o in available(g)]
+# Composing a module onto the baseline costs about a second: the fast suite checks each group's
+# first option (every group's options share one folder and one shape), `-m slow` every option.
+FAST_MODULES = [
+    (g, o) if o == available(g)[0] else pytest.param(g, o, marks=pytest.mark.slow)
+    for g, o in MODULES
+]
 
 
 def events(cfg) -> dict[str, set[str]]:
@@ -33,18 +40,18 @@ def test_module_groups_are_the_null_defaults_and_each_has_options():
         assert available(group), f"configs/{group}/ has no options"
 
 
-@pytest.mark.parametrize(("group", "option"), MODULES)
+@pytest.mark.parametrize(("group", "option"), FAST_MODULES)
 def test_every_module_has_a_header_and_composes_onto_the_baseline(group, option):
     lines = (CONFIGS / group / f"{option}.yaml").read_text().splitlines()
     assert lines[0].startswith("# @package ") and lines[1].startswith("# "), (group, option)
     cfg = compose_config("baseline", [f"{group}={option}"])
-    assert plain(cfg) != plain(compose_config("baseline")), f"{group}={option} changes nothing"
+    assert plain(cfg) != plain(composed()), f"{group}={option} changes nothing"
 
 
 BRANCH = "2027Q1"  # the record (configs/world/history.yaml) covers 2025-2026
 
 
-@pytest.mark.parametrize(("group", "option"), MODULES)
+@pytest.mark.parametrize(("group", "option"), FAST_MODULES)
 def test_every_module_branches_from_the_record_no_earlier_than_2027(group, option):
     cfg = compose_config("baseline", [f"{group}={option}"])
     for kind in cfg.events:
@@ -58,7 +65,7 @@ def test_every_module_branches_from_the_record_no_earlier_than_2027(group, optio
 
 
 def test_the_record_is_in_every_scenario_and_holds_the_omnibus_dates():
-    record = compose_config("baseline").events
+    record = composed().events
     shifts = record.policy_shifts
     assert shifts.ai_act_high_risk.date == "2027Q4" and shifts.ai_act_products.date == "2028Q3"
     for scenario in ("fragmentation", "convergence", "waico_us_counter"):
@@ -79,7 +86,7 @@ def test_scenario_plus_module_from_the_command_line_adds_both_ideas():
 
 def beyond_record(cfg, kind: str) -> set[str]:
     """The events of ``kind`` a scenario adds to the record (configs/world/history.yaml)."""
-    return set(cfg.events[kind]) - set(compose_config("baseline").events[kind])
+    return set(cfg.events[kind]) - set(composed().events[kind])
 
 
 def test_a_module_on_the_command_line_replaces_the_scenarios_choice():

@@ -185,6 +185,7 @@ def test_sweep_with_overrides_columns_provenance_logs_and_generations(cli, tiny)
     assert sorted(p.name for p in root.glob("launch-*.log")) == ["launch-001.log", "launch-002.log"]
 
 
+@pytest.mark.slow  # a sweep subprocess
 def test_a_direct_multirun_respects_the_runners_lock(run_sim, tmp_path):
     root = tmp_path / "results" / "sweeps" / "dual_track"
     root.mkdir(parents=True)

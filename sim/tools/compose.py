@@ -363,6 +363,7 @@ def _nest(key: str, value: Any) -> dict:
 def _apply(cfg: DictConfig, values: dict[str, Any]) -> DictConfig:
     """Merge dotted-key overrides; new entries are built from their schema and checked."""
     _open_containers(cfg)
-    for key, value in values.items():
-        cfg = OmegaConf.merge(cfg, _nest(key, value))
+    # In place and in one pass: OmegaConf.merge would deep-copy the whole config once per key
+    # (0.1 s each), and ``cfg`` is already the caller's own copy.
+    cfg.merge_with(*(_nest(key, value) for key, value in values.items()))
     return cfg
