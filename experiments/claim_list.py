@@ -28,6 +28,9 @@ class Claim:
     metric: Callable  # model after the run -> float
     test: str  # the ablation test, tests/<file>::<name>
     base: dict = field(default_factory=dict)  # overrides of both worlds
+    # "vanishes": the effect shows on and disappears off; "changes": the mechanism's point is to
+    # change an effect that exists without it (the on-minus-off difference must be clear)
+    expect: str = "vanishes"
     treated: dict = field(default_factory=dict)
     control: dict = field(default_factory=dict)
 
@@ -185,6 +188,7 @@ DUAL_TRACK_OFF = {
     "central.pilot_invention": 1.0,
     "central.pilot_leeway": 0.0,
     "policy.signal": False,
+    "officials.carry": False,
 }
 
 CLAIMS += [
@@ -234,13 +238,15 @@ CLAIMS += [
         test="tests/test_fiscal.py::test_a_misfit_bet_costs_capability_only_under_the_fiscal"
         "_constraint",
         treated={"local.competition": 4.0},
+        expect="changes",
     ),
     Claim(
         key="codification",
         claim="The centre codifies what bears fruit locally into national facilitation",
         source=MA + ", Figure 1",
         mechanism="sim/agents/central_regulator.py: CentralRegulator._codify_step",
-        off={"central.codify_reviews": 40},
+        # no review can codify in the horizon, and no promoted official carries one up
+        off={"central.codify_reviews": 40, "officials.carry": False},
         effect="rise of China's national F anchor from codified instruments by the end",
         metric=codification_F,
         test="tests/test_fiscal.py::test_codification_raises_F_by_the_instruments_measured_value",

@@ -9,8 +9,9 @@ A claim's *effect* is a contrast between a treated and a control world (or, with
 a level) measured on the same seeds in both; it is measured once in the default model (mechanism
 on) and once with the claim's switch (mechanism off). The mechanism earns the claim when the effect
 shows with it on (its confidence interval excludes zero) and shrinks to under a fifth of that, or
-to an interval covering zero, with it off. The specification of each claim is in
-``experiments/claim_list.py``.
+to an interval covering zero, with it off; a claim whose mechanism changes an effect that exists
+without it (``expect="changes"``) is earned when the paired on-minus-off difference is clear.
+The specification of each claim is in ``experiments/claim_list.py``.
 """
 
 from __future__ import annotations
@@ -125,7 +126,10 @@ def summarise(claim: Claim, values: dict[Arm, float]) -> dict:
     change, lo, hi = _interval(effects["on"] - effects["off"])
     row.update({"change": change, "change_lo": lo, "change_hi": hi})
     row["changes"] = bool(lo > 0 or hi < 0)
-    row["earned"] = row["shows"] and row["vanishes"]
+    if claim.expect == "changes":
+        row["earned"] = row["changes"]
+    else:
+        row["earned"] = row["shows"] and row["vanishes"]
     return row
 
 

@@ -42,6 +42,16 @@ from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataC
 from sim.tools.compose import compose_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
 
+# Parameter groups the hot path reads, as model attributes holding plain dataclasses.
+PLAIN_PARAMS = {
+    "firm_params": "firms",
+    "policy": "policy",
+    "local": "local",
+    "central": "central",
+    "regime": "regime",
+    "officials": "officials",
+}
+
 
 class RegulatoryCompetition(mesa.Model):
     """Regulatory competition in AI governance among states and their firms.
@@ -80,12 +90,8 @@ class RegulatoryCompetition(mesa.Model):
         super().__init__(seed=seed)
         self.seed, self.scenario, self.cfg = seed, scenario, cfg
         # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
-        self.firm_params = OmegaConf.to_object(cfg.firms)
-        self.policy = OmegaConf.to_object(cfg.policy)
-        self.local = OmegaConf.to_object(cfg.local)
-        self.central = OmegaConf.to_object(cfg.central)
-        self.regime = OmegaConf.to_object(cfg.regime)
-        self.officials = OmegaConf.to_object(cfg.officials)
+        for attr, key in PLAIN_PARAMS.items():
+            setattr(self, attr, OmegaConf.to_object(cfg[key]))
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
         init_rng, firm_rng, self.institution_rng = map(

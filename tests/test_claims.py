@@ -62,6 +62,9 @@ def test_a_claim_is_earned_only_when_it_shows_on_and_vanishes_off():
     kept = claims.summarise(claim, _values(claim, [1.0, 1.1, 0.9, 1.0], [0.9, 1.0, 0.8, 0.9]))
     assert kept["shows"] and not kept["vanishes"] and not kept["earned"]
     assert kept["change"] == pytest.approx(0.1) and kept["changes"]
+    waste = next(c for c in CLAIMS if c.expect == "changes")
+    shifted = claims.summarise(waste, _values(waste, [0.0, 0.1, -0.1, 0.0], [1.0, 1.1, 0.9, 1.0]))
+    assert not shifted["shows"] and shifted["changes"] and shifted["earned"]
     noise = claims.summarise(claim, _values(claim, [1.0, -1.1, 0.9, -1.0], [0.0, 0.0, 0.0, 0.0]))
     assert not noise["shows"]
 
