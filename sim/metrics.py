@@ -332,7 +332,7 @@ LOCAL_REPORTERS = {
     "budget": "budget",
     "transfer": "transfer",
     "crowded_out": "crowded_out",
-    "hurdle": "hurdle",
+    "hurdle": "hurdle_value",
     "dropped": "dropped",
     "productivity": "productivity",
     "instruments": "instrument_list",

@@ -48,7 +48,8 @@ NAN_ALLOWED = {
         "mean_trust",
     },
     "states": {"safety", "local_facilitation", "local_waste_share", "local_dispersion"},
-    "localities": set(),
+    # no firms: no hurdle; no tournament (not dual track): no official
+    "localities": {"hurdle", "official_tenure", "official_stance"},
 }
 # Keys drawn by the test: the behaviour and world parameters (not the horizon, dates, seeds,
 # outputs or experiment bookkeeping, which have tests of their own).

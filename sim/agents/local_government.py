@@ -93,6 +93,12 @@ class LocalGovernment(mesa.Agent):
         return (self.model.steps - self.official.appointed) / 4.0
 
     @property
+    def hurdle_value(self) -> float:
+        """The hurdle as ``localities.parquet`` shows it: NaN for a locality without firms,
+        whose hurdle is infinite (no instrument can pay there)."""
+        return self.hurdle if np.isfinite(self.hurdle) else float("nan")
+
+    @property
     def state_name(self) -> str:
         """Name of the state the locality belongs to."""
         return self.state.name
