@@ -27,11 +27,11 @@ from joblib import Parallel, delayed
 from scipy import stats
 
 from experiments.claim_list import CLAIMS, Claim
+from experiments.spec import RESULTS
 from sim.model import RegulatoryCompetition
 from sim.tools.outputs import atomic_write
 
-ROOT = Path(__file__).resolve().parents[1]
-ODD = ROOT / "docs" / "ODD.md"
+ODD = Path("docs") / "ODD.md"  # like results/, relative to where the reader runs reproduce
 START, END = "<!-- claims:start -->", "<!-- claims:end -->"
 LEVEL = 0.95
 MASTER_SEED = 1013
@@ -176,7 +176,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_odd(text: str, path: Path = ODD) -> None:
-    """Replace the table between the claims markers of docs/ODD.md."""
+    """Replace the table between the claims markers of ``path`` (docs/ODD.md)."""
     doc = path.read_text()
     pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
     if not pattern.search(doc):
@@ -190,14 +190,17 @@ def main(quick: bool, committed: bool, jobs: int = -1) -> Path:
     table = measure(CLAIMS, n, steps, jobs)
     horizon = f"{steps} quarters" if steps else "the scenarios' horizon (40 quarters)"
     text = markdown(table, horizon)
-    out = ROOT / "results" if committed else ROOT / "results" / "sweeps" / "claims"
+    out = RESULTS if committed else RESULTS / "sweeps" / "claims"
     if quick:
-        out = ROOT / "results" / "sweeps" / "claims_quick"
+        out = RESULTS / "sweeps" / "claims_quick"
     out.mkdir(parents=True, exist_ok=True)
     _write_text(out / "claims.csv", table.to_csv(index=False))
     _write_text(out / "claims.md", text)
     if committed and not quick:
-        write_odd(text)
+        if ODD.is_file():
+            write_odd(text)
+        else:
+            print(f"claims: no {ODD} here, so the table is only in {out / 'claims.md'}")
     for r in table.itertuples():
         verdict = "earned" if r.earned else "NOT earned"
         print(f"claims: {r.key:28s} on {_fmt(r.on):>9s}  off {_fmt(r.off):>9s}  {verdict}")
