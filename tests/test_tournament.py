@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from test_local import STAR as LOCAL_STAR
 
 from sim.agents.officials import Official, Tournament, base_logit, marginal_odds
 from sim.config.officials import OfficialsParams
@@ -136,19 +137,8 @@ def test_turnover_brings_successors_with_their_own_stance():
     assert all(loc.turnovers == 0 and loc.official.stance == 1.0 for loc in _china(off))
 
 
-STAR = {
-    "instruments.star": {
-        "label": "a very good idea",
-        "kind": "ip",
-        "productivity": 0.6,
-        "need": 0.05,
-    },
-    "localities.wuhan.instruments": ["star"],
-    "localities.chengdu.instruments": ["star"],
-    "localities.suzhou.instruments": ["star"],
-    # every review promotes most officials, so the adopters' officials carry the star up
-    "central.promotion_share": 0.9,
-}
+# every review promotes most officials, so the adopters' officials carry the star up
+STAR = {**LOCAL_STAR, "central.promotion_share": 0.9}
 
 
 def test_a_carried_instrument_is_codified_earlier_than_without_the_route():
