@@ -202,7 +202,7 @@ class RegulatoryCompetition(mesa.Model):
         incident memory."""
         per_market = self.firms.by_market(self.firms.incident_rates())
         capability = self._tp_basis()
-        stringency = np.array([s.stringency for s in self.states])
+        stringency = restrictive_signal.stringency(self)
         for s in self.states:
             s.incident_history.extend([float(per_market[s.index])] * 4)
             s.read_pressures(capability, stringency, self.last_tallies["revenue_exposure"][s.index])
@@ -301,7 +301,7 @@ class RegulatoryCompetition(mesa.Model):
         self._grow(quarter)
 
         capability = self._tp_basis()
-        stringency = np.array([s.stringency for s in self.states])
+        stringency = restrictive_signal.stringency(self)
         pol = self.policy
         pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
