@@ -16,10 +16,11 @@ docs/ODD.md, "Dual-track regulation", gives the equations.
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Sequence
 
 import mesa
-import numpy as np
 
 from sim.agents.officials import Official, bet_share
 from sim.fiscal import Term, alternative_value, array_sum, term, term_gain, term_net
@@ -102,7 +103,7 @@ class LocalGovernment(mesa.Agent):
     def hurdle_value(self) -> float:
         """The hurdle as ``localities.parquet`` shows it: NaN for a locality without firms,
         whose hurdle is infinite (no instrument can pay there)."""
-        return self.hurdle if np.isfinite(self.hurdle) else float("nan")
+        return self.hurdle if math.isfinite(self.hurdle) else float("nan")
 
     @property
     def state_name(self) -> str:
@@ -141,7 +142,7 @@ class LocalGovernment(mesa.Agent):
 
     # -- the quarter ----------------------------------------------------------------------------
 
-    def update(self, snapshot: dict[str, list[str]], better: list[str], rng, quarter: int) -> None:
+    def update(self, snapshot: dict[str, list[str]], better: Sequence[str], rng, quarter: int):
         """Facilitation, imitation, herding, invention and adoption of codified instruments.
 
         Args:
@@ -220,6 +221,8 @@ class LocalGovernment(mesa.Agent):
         instruments (the envelope F x B is the yardstick's): a misfit that crowds out
         instruments that fit, or a dominated duplicate. The last instrument is not dropped
         here: it lapses at the end of its term if it is not worth its money (renewal)."""
+        if len(self.instruments) < 2:
+            return
         spending, scale = self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
         base = self.net(self.instruments)
         while len(self.instruments) > 1:
@@ -269,13 +272,16 @@ class LocalGovernment(mesa.Agent):
         locality holds (and, under the fiscal constraint, worth its money), and lapses otherwise
         (it adds nothing to firms, only to spending)."""
         term, fiscal = self.model.local.instrument_term, self.model.local.fiscal
+        taken_up = self.taken_up
+        due = [quarter - taken_up.setdefault(name, quarter) >= term for name in self.instruments]
+        if not any(due):
+            return
         best = self._best_of_kind()
         held = list(self.instruments)
         without = lambda name: [n for n in held if n != name]  # noqa: E731
         kept = []
-        for name in self.instruments:
-            began = self.taken_up.setdefault(name, quarter)
-            if quarter - began < term:
+        for name, ends in zip(held, due, strict=True):
+            if not ends:
                 kept.append(name)
             elif name in best and (not fiscal or self.net(without(name)) <= self.net(held) + 1e-12):
                 self.taken_up[name] = quarter
