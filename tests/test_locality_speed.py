@@ -105,9 +105,9 @@ def test_the_ranking_counts_and_lists_the_localities_above_as_a_pass_over_peers_
     growth[[3, 17]] = np.nan
     names = [f"l{i}" for i in range(len(growth))]
     ranking = Ranking(names, growth)
-    for g in growth:
+    for i, g in enumerate(growth):
         expected = [n for n, og in zip(names, growth, strict=True) if og > g]
-        above = ranking.above(g)
+        above = ranking.above(i)
         assert len(above) == len(expected)
         assert [above[i] for i in range(len(above))] == expected
 

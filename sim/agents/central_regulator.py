@@ -31,18 +31,18 @@ from sim.restrictive_signal import net_marginal_value
 
 
 class Ranking:
-    """Localities ranked by growth, sorted once: who is above a growth ``g`` by a binary search
+    """Localities ranked by growth, sorted once: how many are above each by a binary search
     instead of a pass over every peer for every locality."""
 
     def __init__(self, names: list[str], growth: np.ndarray) -> None:
         self.names, self.growth = names, growth
-        self.sorted = np.sort(growth[~np.isnan(growth)])  # NaN is above nobody, below nobody
+        ranked = np.sort(growth[~np.isnan(growth)])  # NaN is above nobody, below nobody
+        above = len(ranked) - np.searchsorted(ranked, growth, "right")
+        self.counts = np.where(np.isnan(growth), 0, above).tolist()
 
-    def above(self, g: float) -> Above:
-        """The localities whose growth exceeds ``g``."""
-        if np.isnan(g):
-            return Above(self, g, 0)
-        return Above(self, g, len(self.sorted) - int(np.searchsorted(self.sorted, g, "right")))
+    def above(self, i: int) -> Above:
+        """The localities whose growth exceeds that of locality ``i``."""
+        return Above(self, self.growth[i], self.counts[i])
 
 
 class Above(Sequence):
@@ -146,8 +146,8 @@ class CentralRegulator(mesa.Agent):
         if self.yardstick:
             self._standings(growth, snapshot)
             ranking = Ranking([loc.name for loc in locs], growth)
-        for loc, g in zip(locs, growth, strict=True):
-            above = ranking.above(g) if self.yardstick else []
+        for i, loc in enumerate(locs):
+            above = ranking.above(i) if self.yardstick else []
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
             loc.update(snapshot, above, rng, quarter)
         index = float(self.model.economy.market(quarter)[self.state.index])
