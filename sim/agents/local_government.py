@@ -130,15 +130,18 @@ class LocalGovernment(mesa.Agent):
         return [registry[n] for n in self.instruments]
 
     def _term(self, name: str) -> Term:
-        inst = self.model.instrument_registry[name]
-        cached = self._terms.get(name)
-        if cached is None or cached[0] is not inst:
-            made = term(inst, self.advantage, self.model.local.half_cost)
-            cached = self._terms[name] = (inst, made)
-        return cached[1]
+        return self._terms_of((name,))[0]
 
     def _terms_of(self, names) -> list[Term]:
-        return [self._term(n) for n in names]
+        registry, cache, out = self.model.instrument_registry, self._terms, []
+        for name in names:
+            inst = registry[name]
+            cached = cache.get(name)
+            if cached is None or cached[0] is not inst:
+                made = term(inst, self.advantage, self.model.local.half_cost)
+                cached = cache[name] = (inst, made)
+            out.append(cached[1])
+        return out
 
     # -- the quarter ----------------------------------------------------------------------------
 
