@@ -13,6 +13,7 @@ centres' streams, so switching this on leaves every other draw of the run in pla
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -32,16 +33,15 @@ def _plain(lc) -> LocalityConfig:
 def expand(listed: Mapping, per_state: int, seq: np.random.SeedSequence) -> dict:
     """The localities of the run, by name: the listed ones (``listed``, in their order) and,
     after them, the copies that bring each state with localities to ``per_state``."""
-    states = list(dict.fromkeys(lc.state for lc in listed.values()))
-    short = {s: per_state - sum(lc.state == s for lc in listed.values()) for s in states}
-    if not any(n > 0 for n in short.values()):
+    counts = Counter(lc.state for lc in listed.values()) if per_state > 0 else Counter()
+    if all(n >= per_state for n in counts.values()):
         return dict(listed.items())
     rng = np.random.default_rng(seq.spawn(1)[0])
     out = {name: _plain(lc) for name, lc in listed.items()}
     copies: dict[str, list[str]] = {name: [] for name in out}
-    for state in states:
+    for state, listed_here in counts.items():  # states in the order of their first locality
         templates = [name for name, lc in out.items() if lc.state == state]
-        for k in range(max(short[state], 0)):
+        for k in range(max(per_state - listed_here, 0)):
             template = templates[int(rng.integers(len(templates)))]
             copies[template].append(f"{template}_{k + 1}")
             lc = out[template]

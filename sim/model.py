@@ -154,7 +154,8 @@ class RegulatoryCompetition(mesa.Model):
         through which firms see them."""
         self.instrument_registry = catalogue(self.cfg.instruments)
         listed = self.cfg.localities
-        with_locs = [s for s in self.states if any(lc.state == s.name for lc in listed.values())]
+        named = {lc.state for lc in listed.values()}
+        with_locs = [s for s in self.states if s.name in named]
         seqs = self.local_seq.spawn(len(with_locs))  # before local.per_state's: see local_world
         self.localities = [
             LocalGovernment(self, name, i, lc, self.state(lc.state))
