@@ -169,14 +169,7 @@ class LocalGovernment(mesa.Agent):
         if yardstick:
             self._imitate(snapshot, better, rng, min(1.0, comp * lp.imitation_rate))
             self._herd(snapshot, rng, min(1.0, comp * lp.herding))
-            for name in centre.codified:
-                if (
-                    name not in self.instruments
-                    and self._adds(name)
-                    and (not lp.adoption_by_value or self._worth_adding(name))
-                    and rng.random() < lp.adoption_rate
-                ):
-                    self.instruments.append(name)
+            self._adopt_codified(centre.codified, rng)
         pilot = self.model.central.pilot_invention if self.pilot_zone and yardstick else 1.0
         if rng.random() < lp.invention_rate * pilot:
             self.inventions += 1
@@ -210,10 +203,29 @@ class LocalGovernment(mesa.Agent):
             value = self._nets[key] = term_net(self._terms_of(key), spending, scale, self.hurdle)
         return value
 
-    def _worth_adding(self, name: str) -> bool:
-        """A codified instrument is adopted when it raises the net value: its gain at the
-        locality's fit beats what the money it takes returns elsewhere."""
-        return self.net([*self.instruments, name]) > self.net(self.instruments)
+    def _adopt_codified(self, codified: list[str], rng) -> None:
+        """Adopt, at ``local.adoption_rate``, a codified instrument that would be the best of its
+        kind and (``local.adoption_by_value``) raises the net value: its gain at the locality's
+        fit beats what the money it takes returns elsewhere. The portfolio's terms are read once
+        and again only after an adoption: every quarter each codified instrument is weighed."""
+        lp = self.model.local
+        spending, scale = self.F * self.budget0 / 4.0, lp.boost * self.damping
+        held = None
+        for name in codified:
+            if name in self.instruments:
+                continue
+            if held is None:
+                held, best, base = self._terms_of(self.instruments), self._kind_best(), None
+            if not self._adds(name, best):
+                continue
+            if lp.adoption_by_value:
+                base = self.net(self.instruments) if base is None else base
+                with_it = term_net([*held, self._term(name)], spending, scale, self.hurdle)
+                if not with_it > base:
+                    continue
+            if rng.random() < lp.adoption_rate:
+                self.instruments.append(name)
+                held = None
 
     def _committed(self, name: str) -> bool:
         # a sector bet (LLM training capacity) is a commitment for its term
@@ -264,11 +276,19 @@ class LocalGovernment(mesa.Agent):
                 best[t.kind] = (t.value, name)
         return {name for _, name in best.values()}
 
-    def _adds(self, name: str) -> bool:
-        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3)."""
+    def _kind_best(self) -> dict[str, float]:
+        """The largest gain pi x fit of each kind held."""
+        best: dict[str, float] = {}
+        for t in self._terms_of(self.instruments):
+            best[t.kind] = max(best.get(t.kind, t.value), t.value)
+        return best
+
+    def _adds(self, name: str, best: dict[str, float] | None = None) -> bool:
+        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3);
+        ``best`` is ``_kind_best()`` when the caller has it."""
         new = self._term(name)
-        same = [t.value for t in self._terms_of(self.instruments) if t.kind == new.kind]
-        return not same or new.value > max(same)
+        best = self._kind_best() if best is None else best
+        return new.kind not in best or new.value > best[new.kind]
 
     def _renew_or_lapse(self, quarter: int) -> None:
         """At the end of its term an instrument is renewed if it is the best of its kind the
