@@ -27,7 +27,7 @@ import numpy as np
 def portfolio_gain(held: list, advantage: float, spending: float, half_cost: float) -> float:
     """Gain of local firms' capability production from the instruments ``held`` when the
     locality spends ``spending`` (start money, USD bn/quarter) on them: the best realised gain of
-    each kind, summed over kinds."""
+    each kind, summed over kinds. The reference: the model computes it by ``term_gain``."""
     if not held or spending <= 0:
         return 0.0
     weights = np.array([i.weight for i in held])

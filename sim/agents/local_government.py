@@ -125,10 +125,6 @@ class LocalGovernment(mesa.Agent):
         """The instruments in force, sorted and joined by ';' (a column of localities.parquet)."""
         return ";".join(sorted(self.instruments))
 
-    def _held(self) -> list[Instrument]:
-        registry = self.model.instrument_registry
-        return [registry[n] for n in self.instruments]
-
     def _term(self, name: str) -> Term:
         return self._terms_of((name,))[0]
 
