@@ -169,3 +169,13 @@ def test_300_localities_run_and_keep_their_portfolios_bounded():
     early, late = (np.array(c) for c in counts)
     assert late.max() <= len(INSTRUMENT_KINDS) + 2, late.max()
     assert late.mean() <= 2 * max(early.mean(), 1.0), (early.mean(), late.mean())
+
+
+def test_a_sector_bet_of_no_weight_runs():
+    """Found by tests/test_allowed_values.py: a bet of weight 0 among no weighted instruments
+    divided by zero when an official weighed joining it."""
+    model = RegulatoryCompetition(seed=1, steps=4, **{"firms.n_initial": 1})
+    zero = RegulatoryCompetition(
+        seed=1, steps=4, **{"firms.n_initial": 1, "instruments.local_llm.weight": 0.0}
+    )
+    assert model.run().steps == zero.run().steps == 4

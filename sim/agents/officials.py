@@ -160,8 +160,9 @@ class Tournament:
         for inst in held:
             value = inst.productivity * inst.fit(loc.advantage)
             best[inst.kind] = max(best.get(inst.kind, 0.0), value)
-        weights = sum(inst.weight for inst in held)
-        crowded = bet.weight / (weights + bet.weight) * sum(best.values())
+        total = sum(inst.weight for inst in held) + bet.weight
+        # a bet of no weight (allowed) takes no share of the spending
+        crowded = bet.weight / total * sum(best.values()) if total > 0 else 0.0
         gain = loc.official.stance * bet.productivity * bet.fit(loc.advantage) - crowded
         return lp.boost * loc.F * gain * self.centre.growth_scale
 
