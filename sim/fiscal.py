@@ -19,6 +19,7 @@ locality's firms). Instruments are dropped and codified instruments adopted when
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,7 +27,7 @@ import numpy as np
 def portfolio_gain(held: list, advantage: float, spending: float, half_cost: float) -> float:
     """Gain of local firms' capability production from the instruments ``held`` when the
     locality spends ``spending`` (start money, USD bn/quarter) on them: the best realised gain of
-    each kind, summed over kinds."""
+    each kind, summed over kinds. The reference: the model computes it by ``term_gain``."""
     if not held or spending <= 0:
         return 0.0
     weights = np.array([i.weight for i in held])
@@ -47,6 +48,62 @@ def net_value(held: list, advantage: float, spending: float, scale: float, lp, h
     if not held:
         return 0.0
     return scale * portfolio_gain(held, advantage, spending, lp.half_cost) - hurdle * spending
+
+
+# -- the hot path: the same numbers from precomputed terms ---------------------------------------
+#
+# A locality evaluates many portfolios a quarter (each drop-one variant when it prunes), so it
+# keeps one ``Term`` per instrument, fixed while the instrument and the locality's advantage are,
+# and evaluates portfolios through ``term_gain``. Every operation is the reference's, in the same
+# order, so the bits are the same (tests/test_locality_speed.py checks it on random portfolios).
+# A NumPy evaluation over portfolios would reorder the sums (np.sum is pairwise from 8 terms on)
+# and the per-kind maxima, so this stays a scalar loop.
+
+
+class Term(NamedTuple):
+    """What a portfolio's gain needs of one instrument at one locality."""
+
+    weight: float
+    value: float  # pi x fit: the gain at full implementation
+    kind: str
+    half: float  # h = w x half_cost / 4
+    fit: float
+
+
+def term(inst, advantage: float, half_cost: float) -> Term:
+    """The ``Term`` of instrument ``inst`` at a locality with ``advantage``."""
+    fit = inst.fit(advantage)
+    w = inst.weight
+    return Term(w, inst.productivity * fit, inst.kind, w * half_cost / 4.0, fit)
+
+
+def array_sum(xs: list[float]) -> float:
+    """``np.array(xs).sum()`` with its bits: NumPy adds fewer than 8 numbers in order (as Python
+    does) and more than that pairwise."""
+    return sum(xs) if len(xs) < 8 else float(np.array(xs).sum())
+
+
+def term_gain(terms: list[Term], spending: float) -> float:
+    """``portfolio_gain`` of the instruments whose terms are ``terms``."""
+    if not terms or spending <= 0:
+        return 0.0
+    total = array_sum([t[0] for t in terms])  # t.weight: indexing is faster on this path
+    best: dict[str, float] = {}
+    exp = math.exp
+    for w, value, kind, h, _ in terms:
+        s = spending * w / total if total > 0 else 0.0
+        realised = 1.0 - exp(-s / h) if h > 0 else 1.0
+        value = value * realised
+        old = best.get(kind, 0.0)
+        best[kind] = value if value > old else old  # max(old, value), without the call
+    return sum(best.values())
+
+
+def term_net(terms: list[Term], spending: float, scale: float, hurdle: float) -> float:
+    """``net_value`` of the instruments whose terms are ``terms``."""
+    if not terms:
+        return 0.0
+    return scale * term_gain(terms, spending) - hurdle * spending
 
 
 def alternative_value(share: float, rd_elasticity: float, local_rd: float) -> float:

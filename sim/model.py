@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim import events, restrictive_signal, start
+from sim import events, local_world, restrictive_signal, start
 from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
@@ -153,11 +153,16 @@ class RegulatoryCompetition(mesa.Model):
         """Local governments, one central regulator per state that has any, and the layout
         through which firms see them."""
         self.instrument_registry = catalogue(self.cfg.instruments)
+        listed = self.cfg.localities
+        named = {lc.state for lc in listed.values()}
+        with_locs = [s for s in self.states if s.name in named]
+        seqs = self.local_seq.spawn(len(with_locs))  # before local.per_state's: see local_world
         self.localities = [
             LocalGovernment(self, name, i, lc, self.state(lc.state))
-            for i, (name, lc) in enumerate(self.cfg.localities.items())
+            for i, (name, lc) in enumerate(
+                local_world.expand(listed, self.local.per_state, self.local_seq).items()
+            )
         ]
-        with_locs = [s for s in self.states if any(loc.state is s for loc in self.localities)]
         self.centres = [
             CentralRegulator(
                 self,
@@ -165,7 +170,7 @@ class RegulatoryCompetition(mesa.Model):
                 [loc for loc in self.localities if loc.state is s],
                 np.random.default_rng(seq),
             )
-            for s, seq in zip(with_locs, self.local_seq.spawn(len(with_locs)), strict=True)
+            for s, seq in zip(with_locs, seqs, strict=True)
         ]
         self.layout = LocalLayout(
             np.array([loc.state.index for loc in self.localities], np.int64),

@@ -21,12 +21,45 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 
 import mesa
 import numpy as np
 
-from sim.agents.officials import Tournament, standings
+from sim.agents.officials import Snapshot, Tournament, standings
 from sim.restrictive_signal import net_marginal_value
+
+
+class Ranking:
+    """Localities ranked by growth, sorted once: how many are above each by a binary search
+    instead of a pass over every peer for every locality."""
+
+    def __init__(self, names: list[str], growth: np.ndarray) -> None:
+        self.names, self.growth = names, growth
+        ranked = np.sort(growth[~np.isnan(growth)])  # NaN is above nobody, below nobody
+        above = len(ranked) - np.searchsorted(ranked, growth, "right")
+        self.counts = np.where(np.isnan(growth), 0, above).tolist()
+
+    def above(self, i: int) -> Above:
+        """The localities whose growth exceeds that of locality ``i``."""
+        return Above(self, self.growth[i], self.counts[i])
+
+
+class Above(Sequence):
+    """The names of the localities above a growth, in the localities' order; the list is only
+    built when a locality draws a peer from it (imitation)."""
+
+    def __init__(self, ranking: Ranking, g: float, count: int) -> None:
+        self.ranking, self.g, self.count, self._names = ranking, g, count, None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i):
+        if self._names is None:
+            r = self.ranking
+            self._names = [r.names[j] for j in np.flatnonzero(r.growth > self.g)]
+        return self._names[i]
 
 
 class CentralRegulator(mesa.Agent):
@@ -109,13 +142,14 @@ class CentralRegulator(mesa.Agent):
         """Rank the localities, let each update its policy, then account for spending."""
         locs, rng = self.localities, self.stream
         growth = np.array([loc.growth for loc in locs])
-        snapshot = {loc.name: list(loc.instruments) for loc in locs}
+        snapshot = Snapshot((loc.name, list(loc.instruments)) for loc in locs)
         if self.yardstick:
             self._standings(growth, snapshot)
-        for loc, g in zip(locs, growth, strict=True):
-            above = [o.name for o, og in zip(locs, growth, strict=True) if og > g]
+            ranking = Ranking([loc.name for loc in locs], growth)
+        for i, loc in enumerate(locs):
+            above = ranking.above(i) if self.yardstick else []
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
-            loc.update(snapshot, above if self.yardstick else [], rng, quarter)
+            loc.update(snapshot, above, rng, quarter)
         index = float(self.model.economy.market(quarter)[self.state.index])
         for loc in locs:
             loc.spend(self.damping, index)

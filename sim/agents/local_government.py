@@ -16,13 +16,14 @@ docs/ODD.md, "Dual-track regulation", gives the equations.
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Sequence
 
 import mesa
-import numpy as np
 
 from sim.agents.officials import Official, bet_share
-from sim.fiscal import alternative_value, net_value, portfolio_gain
+from sim.fiscal import Term, alternative_value, array_sum, term, term_gain, term_net
 from sim.instruments import Instrument, invent
 
 
@@ -66,6 +67,12 @@ class LocalGovernment(mesa.Agent):
         self.firms = 0
         self.moved_in = self.moved_out = 0
         self.capability_history: deque[float] = deque(maxlen=5)
+        # Each held instrument's fiscal term (with the Instrument it was made from, so a
+        # replaced registry entry is seen) and the net values of the portfolios evaluated at
+        # the current spending: pruning looks at many drop-one variants of one portfolio.
+        self._terms: dict[str, tuple[Instrument, Term]] = {}
+        self._nets: dict[tuple[str, ...], float] = {}
+        self._nets_at: tuple[float, ...] = ()
 
     # -- views -------------------------------------------------------------------------------------
 
@@ -96,7 +103,7 @@ class LocalGovernment(mesa.Agent):
     def hurdle_value(self) -> float:
         """The hurdle as ``localities.parquet`` shows it: NaN for a locality without firms,
         whose hurdle is infinite (no instrument can pay there)."""
-        return self.hurdle if np.isfinite(self.hurdle) else float("nan")
+        return self.hurdle if math.isfinite(self.hurdle) else float("nan")
 
     @property
     def state_name(self) -> str:
@@ -118,13 +125,23 @@ class LocalGovernment(mesa.Agent):
         """The instruments in force, sorted and joined by ';' (a column of localities.parquet)."""
         return ";".join(sorted(self.instruments))
 
-    def _held(self) -> list[Instrument]:
-        registry = self.model.instrument_registry
-        return [registry[n] for n in self.instruments]
+    def _term(self, name: str) -> Term:
+        return self._terms_of((name,))[0]
+
+    def _terms_of(self, names) -> list[Term]:
+        registry, cache, out = self.model.instrument_registry, self._terms, []
+        for name in names:
+            inst = registry[name]
+            cached = cache.get(name)
+            if cached is None or cached[0] is not inst:
+                made = term(inst, self.advantage, self.model.local.half_cost)
+                cached = cache[name] = (inst, made)
+            out.append(cached[1])
+        return out
 
     # -- the quarter ----------------------------------------------------------------------------
 
-    def update(self, snapshot: dict[str, list[str]], better: list[str], rng, quarter: int) -> None:
+    def update(self, snapshot: dict[str, list[str]], better: Sequence[str], rng, quarter: int):
         """Facilitation, imitation, herding, invention and adoption of codified instruments.
 
         Args:
@@ -135,6 +152,7 @@ class LocalGovernment(mesa.Agent):
             quarter: index of the current quarter.
         """
         lp = self.model.local
+        self._nets = {}  # the registry may have changed since the last quarter
         centre = self.state.centre
         yardstick = centre.yardstick
         comp = lp.competition if yardstick else 0.0
@@ -147,14 +165,7 @@ class LocalGovernment(mesa.Agent):
         if yardstick:
             self._imitate(snapshot, better, rng, min(1.0, comp * lp.imitation_rate))
             self._herd(snapshot, rng, min(1.0, comp * lp.herding))
-            for name in centre.codified:
-                if (
-                    name not in self.instruments
-                    and self._adds(name)
-                    and (not lp.adoption_by_value or self._worth_adding(name))
-                    and rng.random() < lp.adoption_rate
-                ):
-                    self.instruments.append(name)
+            self._adopt_codified(centre.codified, rng)
         pilot = self.model.central.pilot_invention if self.pilot_zone and yardstick else 1.0
         if rng.random() < lp.invention_rate * pilot:
             self.inventions += 1
@@ -176,36 +187,66 @@ class LocalGovernment(mesa.Agent):
 
     def net(self, names: list[str]) -> float:
         """U(P): the gain the instruments ``names`` give local firms at this locality's fit and
-        spending (start money), less the money's value in its alternative use."""
-        registry, lp = self.model.instrument_registry, self.model.local
-        held = [registry[n] for n in names]
-        scale = lp.boost * self.damping
-        return net_value(held, self.advantage, self.F * self.budget0 / 4.0, scale, lp, self.hurdle)
+        spending (start money), less the money's value in its alternative use
+        (``sim.fiscal.net_value``)."""
+        spending, scale = self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
+        at = (spending, scale, self.hurdle)
+        if at != self._nets_at:
+            self._nets, self._nets_at = {}, at
+        key = tuple(names)
+        value = self._nets.get(key)
+        if value is None:
+            value = self._nets[key] = term_net(self._terms_of(key), spending, scale, self.hurdle)
+        return value
 
-    def _worth_adding(self, name: str) -> bool:
-        """A codified instrument is adopted when it raises the net value: its gain at the
-        locality's fit beats what the money it takes returns elsewhere."""
-        return self.net([*self.instruments, name]) > self.net(self.instruments)
+    def _adopt_codified(self, codified: list[str], rng) -> None:
+        """Adopt, at ``local.adoption_rate``, a codified instrument that would be the best of its
+        kind and (``local.adoption_by_value``) raises the net value: its gain at the locality's
+        fit beats what the money it takes returns elsewhere. The portfolio's terms are read once
+        and again only after an adoption: every quarter each codified instrument is weighed."""
+        lp = self.model.local
+        spending, scale = self.F * self.budget0 / 4.0, lp.boost * self.damping
+        held = None
+        for name in codified:
+            if name in self.instruments:
+                continue
+            if held is None:
+                held, best, base = self._terms_of(self.instruments), self._kind_best(), None
+            if not self._adds(name, best):
+                continue
+            if lp.adoption_by_value:
+                base = self.net(self.instruments) if base is None else base
+                with_it = term_net([*held, self._term(name)], spending, scale, self.hurdle)
+                if not with_it > base:
+                    continue
+            if rng.random() < lp.adoption_rate:
+                self.instruments.append(name)
+                held = None
 
     def _committed(self, name: str) -> bool:
         # a sector bet (LLM training capacity) is a commitment for its term
-        return self.model.instrument_registry[name].kind == "sector_bet"
+        return self._term(name).kind == "sector_bet"
 
     def prune(self, keep_committed: bool = True) -> None:
         """Drop, one at a time, the instrument whose money returns more in the locality's other
         instruments (the envelope F x B is the yardstick's): a misfit that crowds out
         instruments that fit, or a dominated duplicate. The last instrument is not dropped
         here: it lapses at the end of its term if it is not worth its money (renewal)."""
+        if len(self.instruments) < 2:
+            return
+        spending, scale = self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
+        base = self.net(self.instruments)
         while len(self.instruments) > 1:
-            base, best = self.net(self.instruments), None
-            for name in self.instruments:
-                if keep_committed and self._committed(name):
+            terms, best = self._terms_of(self.instruments), None
+            for i, name in enumerate(self.instruments):
+                if keep_committed and terms[i].kind == "sector_bet":  # see _committed
                     continue
-                value = self.net([n for n in self.instruments if n != name])
+                value = term_net(terms[:i] + terms[i + 1 :], spending, scale, self.hurdle)
                 if value > base + 1e-12 and (best is None or value > best[0]):
                     best = (value, name)
             if best is None:
                 return
+            base = best[0]  # the net value of what is left
             self.instruments.remove(best[1])
             self.taken_up.pop(best[1], None)
             self.dropped += 1
@@ -218,39 +259,48 @@ class LocalGovernment(mesa.Agent):
         self.hurdle = alternative_value(self.alt_share, rd_elasticity, local_rd)
         spending = self.F * self.budget0 / 4.0
         if self.instruments and spending > 0:
-            lp, held = self.model.local, self._held()
-            gain = portfolio_gain(held, self.advantage, spending, lp.half_cost)
+            lp = self.model.local
+            gain = term_gain(self._terms_of(self.instruments), spending)
             self.hurdle = min(self.hurdle, lp.boost * self.damping * gain / spending)
-
-    def _value(self, inst: Instrument) -> float:
-        return inst.productivity * inst.fit(self.advantage)
 
     def _best_of_kind(self) -> set[str]:
         """The instrument of each kind that firms gain from (the first held wins a tie)."""
-        best: dict[str, Instrument] = {}
-        for inst in self._held():
-            if inst.kind not in best or self._value(inst) > self._value(best[inst.kind]):
-                best[inst.kind] = inst
-        return {inst.name for inst in best.values()}
+        best: dict[str, tuple[float, str]] = {}
+        for name in self.instruments:
+            t = self._term(name)
+            if t.kind not in best or t.value > best[t.kind][0]:
+                best[t.kind] = (t.value, name)
+        return {name for _, name in best.values()}
 
-    def _adds(self, name: str) -> bool:
-        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3)."""
-        new = self.model.instrument_registry[name]
-        same = [self._value(i) for i in self._held() if i.kind == new.kind]
-        return not same or self._value(new) > max(same)
+    def _kind_best(self) -> dict[str, float]:
+        """The largest gain pi x fit of each kind held."""
+        best: dict[str, float] = {}
+        for t in self._terms_of(self.instruments):
+            best[t.kind] = max(best.get(t.kind, t.value), t.value)
+        return best
+
+    def _adds(self, name: str, best: dict[str, float] | None = None) -> bool:
+        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3);
+        ``best`` is ``_kind_best()`` when the caller has it."""
+        new = self._term(name)
+        best = self._kind_best() if best is None else best
+        return new.kind not in best or new.value > best[new.kind]
 
     def _renew_or_lapse(self, quarter: int) -> None:
         """At the end of its term an instrument is renewed if it is the best of its kind the
         locality holds (and, under the fiscal constraint, worth its money), and lapses otherwise
         (it adds nothing to firms, only to spending)."""
         term, fiscal = self.model.local.instrument_term, self.model.local.fiscal
+        taken_up = self.taken_up
+        due = [quarter - taken_up.setdefault(name, quarter) >= term for name in self.instruments]
+        if not any(due):
+            return
         best = self._best_of_kind()
         held = list(self.instruments)
         without = lambda name: [n for n in held if n != name]  # noqa: E731
         kept = []
-        for name in self.instruments:
-            began = self.taken_up.setdefault(name, quarter)
-            if quarter - began < term:
+        for name, ends in zip(held, due, strict=True):
+            if not ends:
                 kept.append(name)
             elif name in best and (not fiscal or self.net(without(name)) <= self.net(held) + 1e-12):
                 self.taken_up[name] = quarter
@@ -297,7 +347,7 @@ class LocalGovernment(mesa.Agent):
         the start: budgets grow with it.
         """
         lp = self.model.local
-        held = self._held()
+        held = self._terms_of(self.instruments)
         self.damping = damping
         index = index if lp.fiscal else 1.0  # switch off: the fixed budgets of before
         self.budget = self.budget0 * index
@@ -310,16 +360,16 @@ class LocalGovernment(mesa.Agent):
         if not held:
             self.waste, self.productivity = 0.0, 1.0
             return
-        weights = np.array([i.weight for i in held])
-        fits = np.array([i.fit(self.advantage) for i in held])
-        shares = weights / weights.sum() if weights.sum() > 0 else np.zeros(len(held))
-        self.waste = float(self.spending * (shares * (1.0 - fits)).sum())
+        total = array_sum([t.weight for t in held])
+        # the reference's NumPy expression, term by term: shares x (1 - fit), summed
+        unused = [(t.weight / total if total > 0 else 0.0) * (1.0 - t.fit) for t in held]
+        self.waste = float(self.spending * array_sum(unused))
         if lp.fiscal:
-            gain = portfolio_gain(held, self.advantage, self.spending / index, lp.half_cost)
+            gain = term_gain(held, self.spending / index)
             self.productivity = 1.0 + lp.boost * damping * gain
             return
         best: dict[str, float] = {}
-        for inst, fit in zip(held, fits, strict=True):
-            best[inst.kind] = max(best.get(inst.kind, 0.0), inst.productivity * fit)
+        for t in held:
+            best[t.kind] = max(best.get(t.kind, 0.0), t.value)
         gain = sum(best.values())
         self.productivity = 1.0 + lp.boost * damping * self.F * gain

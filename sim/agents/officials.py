@@ -72,10 +72,26 @@ def standings(growth: np.ndarray) -> np.ndarray:
     return (growth - peers) / sd if sd > 0 else np.zeros(n)
 
 
+class Snapshot(dict):
+    """Every same-state locality's instruments, by name, at one moment. It counts the holders of
+    an instrument once, so each locality's share of peers in the bet costs O(1), not O(peers).
+    Its lists must not change while it is in use."""
+
+    def holders(self, name: str) -> int:
+        counts = self.__dict__.setdefault("_holders", {})
+        if name not in counts:
+            counts[name] = sum(name in names for names in self.values())
+        return counts[name]
+
+
 def bet_share(loc, snapshot: dict[str, list[str]], bet: str) -> float:
     """Share of the locality's peers holding the sector bet."""
-    peers = [names for name, names in snapshot.items() if name != loc.name]
-    return sum(bet in names for names in peers) / max(len(peers), 1)
+    if not isinstance(snapshot, Snapshot):
+        snapshot = Snapshot(snapshot)
+    own = snapshot.get(loc.name)
+    peers = len(snapshot) - (own is not None)
+    held = snapshot.holders(bet) - (own is not None and bet in own)
+    return held / max(peers, 1)
 
 
 def same_sector_share(loc, snapshot: dict[str, list[str]], bet: str) -> float:
@@ -144,8 +160,9 @@ class Tournament:
         for inst in held:
             value = inst.productivity * inst.fit(loc.advantage)
             best[inst.kind] = max(best.get(inst.kind, 0.0), value)
-        weights = sum(inst.weight for inst in held)
-        crowded = bet.weight / (weights + bet.weight) * sum(best.values())
+        total = sum(inst.weight for inst in held) + bet.weight
+        # a bet of no weight (allowed) takes no share of the spending
+        crowded = bet.weight / total * sum(best.values()) if total > 0 else 0.0
         gain = loc.official.stance * bet.productivity * bet.fit(loc.advantage) - crowded
         return lp.boost * loc.F * gain * self.centre.growth_scale
 
@@ -156,7 +173,7 @@ class Tournament:
         and those at the end of their term are replaced. Returns the instruments carried up."""
         locs, op = self.centre.localities, self.op
         bet = self.centre.model.local.bet
-        snapshot = {loc.name: loc.instruments for loc in locs}
+        snapshot = Snapshot((loc.name, loc.instruments) for loc in locs)
         b = self.slope(competition)
         carried = []
         for loc in locs:

@@ -237,6 +237,17 @@ class LocalParams:
         "AI+ plan 2024-26, Shanghai's 2018-2022 plan); a programme superseded by a better one "
         "of its kind is not renewed",
     )
+    per_state: int = param(
+        0,
+        "localities of each state that has any: the listed ones plus copies of randomly drawn "
+        "listed ones (advantage moved by up to 0.05, budget and firm share split with the "
+        "copy), so the same world is cut finer (0: the world file's localities only)",
+        "count",
+        0,
+        10000,
+        source="a scale handle for speed and granularity studies (issue 14: 300 localities); "
+        "sim/local_world.py",
+    )
     relocation_rate: float = param(
         0.05,
         "share of firms that reconsider their locality each quarter",
