@@ -38,7 +38,8 @@ from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
 from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
-from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
+from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
+from sim.recorder import Recorder
 from sim.tools.compose import compose_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
 
@@ -133,9 +134,10 @@ class RegulatoryCompetition(mesa.Model):
         self.regimes = RegimeDynamics(self.states, self.regime)
         self.institutions = build_institutions(self)
 
-        self.datacollector = DataCollector(
+        self.datacollector = Recorder(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
+            steps=cfg.steps + 1,
         )
         self.datacollector.collect(self)
 

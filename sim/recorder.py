@@ -1,0 +1,214 @@
+"""Outputs recorded into preallocated column arrays, behind Mesa's DataCollector interface.
+
+Mesa's DataCollector calls one reporter per agent and column and keeps a tuple per agent and
+step; :class:`Recorder` reads the same reporters a table at a time (all attribute columns of an
+agent in one ``attrgetter`` call, functions over all agents in one call where a *column* version
+exists) and writes each column into a NumPy array sized from the horizon (rows = steps x agents),
+grown when a user steps past it. The frames are the ones Mesa builds: a column holds a NumPy
+dtype only when pandas would infer that dtype from the values (all floats, all ints, all bools);
+any other column is kept as Python objects and left to pandas' own inference.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics import Attribute
+
+_BOOL = frozenset({bool, np.bool_})
+_INT = frozenset({int, np.int64})
+_FLOAT = frozenset({float, np.float64}) | _INT
+_DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "str": object, "object": object}
+
+
+def _kind(values: Sequence) -> str:
+    """The storage a pandas column of these values needs: exactly what pandas would infer."""
+    types = set(map(type, values))
+    if types <= _BOOL:
+        return "bool"
+    if types <= _INT:
+        return "int"
+    if types <= _FLOAT:
+        return "float"
+    return "str" if types <= {str} else "object"
+
+
+def _join(a: str, b: str) -> str:
+    """The kind of a column holding values of kinds ``a`` and ``b`` (pandas: int+float=float)."""
+    if a == b:
+        return a
+    return "float" if {a, b} == {"int", "float"} else "object"
+
+
+class Table:
+    """One table's columns as arrays, filled a block of rows (a step's agents) at a time; the
+    first block sizes them for ``steps`` such blocks."""
+
+    def __init__(self, names: Sequence[str], steps: int) -> None:
+        self.names = list(names)
+        self.steps = max(int(steps), 1)
+        self.capacity = 0
+        self.n = 0
+        self.kinds: dict[str, str] = {}
+        self.columns: dict[str, np.ndarray] = {}
+
+    def append(self, block: Mapping[str, Sequence]) -> None:
+        """Write one block of rows: a sequence per column, all of the same length."""
+        k = len(block[self.names[0]])
+        if not self.capacity:
+            self.capacity = max(self.steps * k, 1)
+        if self.n + k > self.capacity:
+            self._grow(self.n + k)
+        for name in self.names:
+            self._write(name, block[name], k)
+        self.n += k
+
+    def _write(self, name: str, values: Sequence, k: int) -> None:
+        kind = _kind(values) if k else self.kinds.get(name, "object")
+        if name not in self.columns:
+            self.kinds[name] = kind
+            self.columns[name] = np.empty(self.capacity, _DTYPES[kind])
+        elif _join(self.kinds[name], kind) != self.kinds[name]:
+            kind = self.kinds[name] = _join(self.kinds[name], kind)
+            self.columns[name] = self.columns[name].astype(_DTYPES[kind])
+        column, start = self.columns[name], self.n
+        if self.kinds[name] == "object":  # a list value must stay one cell, not broadcast
+            for i, value in enumerate(values):
+                column[start + i] = value
+        else:
+            column[start : start + k] = values
+
+    def _grow(self, rows: int) -> None:
+        self.capacity = max(rows, 2 * self.capacity)
+        for name, column in self.columns.items():
+            grown = np.empty(self.capacity, column.dtype)
+            grown[: self.n] = column[: self.n]
+            self.columns[name] = grown
+
+    def column(self, name: str) -> np.ndarray:
+        """The recorded rows of one column (a view)."""
+        return self.columns[name][: self.n]
+
+    def data(self, names: Sequence[str]) -> dict[str, Any]:
+        """Columns ready for ``pd.DataFrame``: arrays, or lists where pandas must infer."""
+        out: dict[str, Any] = {}
+        for name in names:
+            if name not in self.columns:
+                out[name] = []
+            elif self.kinds[name] in ("str", "object"):  # pandas infers, as from Mesa's rows
+                out[name] = self.column(name).tolist()
+            else:
+                out[name] = self.column(name).copy()
+        return out
+
+
+def _agent_columns(
+    agents: Sequence, reporters: Mapping[str, Any], model: Any, block_fns: Sequence[Callable]
+) -> dict[str, Sequence]:
+    """This step's values of every column over ``agents``: block functions first (columns over
+    all agents at once), then attributes in one getter call, then per-agent functions."""
+    out: dict[str, Sequence] = {}
+    for fn in block_fns:
+        out.update(fn(model))
+    attrs = {
+        name: rep.name if isinstance(rep, Attribute) else rep
+        for name, rep in reporters.items()
+        if name not in out and isinstance(rep, str | Attribute)
+    }
+    if attrs:
+        try:
+            rows = list(map(operator.attrgetter(*attrs.values()), agents))
+            cols = list(zip(*rows, strict=True)) if len(attrs) > 1 else [tuple(rows)]
+            if not rows:
+                cols = [()] * len(attrs)
+        except AttributeError:  # Mesa reports None for a missing attribute
+            cols = [tuple(getattr(a, attr, None) for a in agents) for attr in attrs.values()]
+        out.update(zip(attrs, cols, strict=True))
+    for name, rep in reporters.items():
+        if name not in out:
+            out[name] = [rep(a) for a in agents]
+    return out
+
+
+class Recorder:
+    """Mesa's DataCollector interface over column arrays (``sim/metrics.py`` has the reporters).
+
+    Args:
+        model_reporters: name -> function of the model (one row per collect).
+        agenttype_reporters: agent class -> {name: attribute name, :class:`Attribute` or
+            function of an agent}.
+        blocks: agent class -> functions of the model returning {name: values over that class's
+            agents in order}; they replace the per-agent reporters of those names (same values,
+            one call per step instead of one per agent).
+        steps: steps to allocate for (the horizon; the arrays grow past it).
+    """
+
+    def __init__(
+        self,
+        model_reporters: Mapping[str, Callable] | None = None,
+        agenttype_reporters: Mapping[type, Mapping[str, Any]] | None = None,
+        blocks: Mapping[type, Sequence[Callable]] | None = None,
+        steps: int = 1,
+    ) -> None:
+        self.model_reporters = dict(model_reporters or {})
+        self.agenttype_reporters = {t: dict(r) for t, r in (agenttype_reporters or {}).items()}
+        self.agent_reporters: dict[str, Any] = {}
+        self._agent_records: dict[int, list] = {}  # read by mesa.batch_run: no agent reporters
+        self.tables: dict[str, dict] = {}
+        self.blocks = {t: list(fns) for t, fns in (blocks or {}).items()}
+        self._model = Table(self.model_reporters, steps)
+        self._types = {
+            t: Table(["Step", "AgentID", *reps], steps)
+            for t, reps in self.agenttype_reporters.items()
+        }
+
+    def collect(self, model: Any) -> None:
+        """Record one row of model metrics and one row per agent of each recorded type."""
+        if self.model_reporters:
+            self._model.append({k: (rep(model),) for k, rep in self.model_reporters.items()})
+        for agent_type, table in self._types.items():
+            agents = list(model.agents_by_type.get(agent_type, ()))
+            reps = self.agenttype_reporters[agent_type]
+            block = _agent_columns(agents, reps, model, self.blocks.get(agent_type, ()))
+            block["Step"] = [model.steps] * len(agents)
+            block["AgentID"] = [a.unique_id for a in agents]
+            if agents:
+                table.append(block)
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """name -> list of values, one per collect (as Mesa's ``model_vars``)."""
+        return {name: self._model.column(name).tolist() for name in self.model_reporters}
+
+    def column(self, agent_type: type | None, name: str) -> np.ndarray:
+        """The recorded values of one column (``agent_type`` None: a model metric)."""
+        table = self._model if agent_type is None else self._types[agent_type]
+        return table.column(name)
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """One row per collect, one column per model reporter."""
+        return pd.DataFrame(self._model.data(list(self.model_reporters)))
+
+    def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
+        """One row per collect and agent of ``agent_type``, indexed by (Step, AgentID)."""
+        if agent_type not in self._types:
+            return pd.DataFrame()
+        table, names = self._types[agent_type], list(self.agenttype_reporters[agent_type])
+        if not table.n:  # as Mesa builds it from no records
+            columns = ["Step", "AgentID", *names]
+            return pd.DataFrame.from_records(iter(()), columns=columns, index=["Step", "AgentID"])
+        index = pd.MultiIndex.from_arrays(
+            [table.column("Step").astype(np.int64), table.column("AgentID").astype(np.int64)],
+            names=["Step", "AgentID"],
+        )
+        data = table.data(names)
+        return pd.DataFrame(data, index=index, columns=list(data))
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Mesa's all-agents table: this model records by agent type only."""
+        raise UserWarning("No agent reporters are defined; use get_agenttype_vars_dataframe.")

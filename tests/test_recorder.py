@@ -1,0 +1,105 @@
+"""The array recorder gives Mesa's DataCollector's tables, grows past the horizon, pickles."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import RegulatoryCompetition
+from sim.agents.local_government import LocalGovernment
+from sim.agents.state import State
+from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
+from sim.recorder import Recorder, Table
+
+SMALL = {"firms.n_initial": 300, "steps": 4}
+
+
+def _reference_twin(seed: int, steps: int) -> tuple[RegulatoryCompetition, DataCollector]:
+    """A model run whose every collect also feeds Mesa's own DataCollector."""
+    model = RegulatoryCompetition(seed=seed, **SMALL)
+    reference = DataCollector(
+        model_reporters=MODEL_REPORTERS,
+        agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
+    )
+    reference.collect(model)
+    for _ in range(steps):
+        model.step()
+        reference.collect(model)
+    return model, reference
+
+
+def test_recorded_frames_equal_mesa_datacollector_frames():
+    model, reference = _reference_twin(seed=3, steps=4)
+    ours = model.datacollector
+    pd.testing.assert_frame_equal(
+        ours.get_model_vars_dataframe(), reference.get_model_vars_dataframe(), check_exact=True
+    )
+    for agent_type in (State, LocalGovernment):
+        pd.testing.assert_frame_equal(
+            ours.get_agenttype_vars_dataframe(agent_type),
+            reference.get_agenttype_vars_dataframe(agent_type),
+            check_exact=True,
+        )
+    pd.testing.assert_frame_equal(pd.DataFrame(ours.model_vars), pd.DataFrame(reference.model_vars))
+
+
+def test_stepping_past_the_horizon_grows_the_arrays():
+    model, reference = _reference_twin(seed=4, steps=7)  # the config's horizon is 4
+    assert model.steps == 7
+    table = model.datacollector._types[State]
+    assert table.n == 8 * model.S and table.capacity >= table.n
+    pd.testing.assert_frame_equal(
+        model.datacollector.get_agenttype_vars_dataframe(State),
+        reference.get_agenttype_vars_dataframe(State),
+        check_exact=True,
+    )
+    assert len(model.model_frame()) == 8
+
+
+def test_pickle_round_trip_keeps_the_tables():
+    model = RegulatoryCompetition(seed=5, **SMALL).run()
+    copy = pickle.loads(pickle.dumps(model))
+    for frame in ("model_frame", "states_frame", "localities_frame"):
+        pd.testing.assert_frame_equal(getattr(copy, frame)(), getattr(model, frame)())
+    copy.step()  # the copy keeps recording into its own arrays
+    assert len(copy.model_frame()) == len(model.model_frame()) + 1
+
+
+@pytest.mark.parametrize(
+    ("blocks", "dtype"),
+    [
+        ([[1, 2], [3, 4]], np.int64),
+        ([[1, 2], [3.5, 4]], np.float64),  # pandas: ints and floats make floats
+        ([[True], [False]], np.bool_),
+        ([[True], [1]], object),  # bools and ints stay objects, as pandas infers them
+        ([[1.0], [None]], np.float64),
+        ([["ab"], ["c"]], None),  # pandas' own string inference
+    ],
+    ids=["int", "int-then-float", "bool", "bool-then-int", "float-then-none", "str"],
+)
+def test_a_column_changes_storage_when_its_values_ask(blocks, dtype):
+    table = Table(["x"], steps=1)
+    for block in blocks:
+        table.append({"x": list(block)})
+    frame = pd.DataFrame(table.data(["x"]))
+    expected = pd.DataFrame({"x": [v for block in blocks for v in block]})
+    assert dtype is None or frame.x.dtype == dtype
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_a_list_value_stays_one_cell():
+    table = Table(["x"], steps=2)
+    table.append({"x": [[1, 2], [3]]})
+    assert table.data(["x"])["x"] == [[1, 2], [3]]
+
+
+def test_recorder_without_agents_of_a_type_gives_mesas_empty_frame():
+    recorder = Recorder(agenttype_reporters={State: {"R": "R"}}, steps=2)
+    expected = DataCollector(agenttype_reporters={State: {"R": "R"}})
+    pd.testing.assert_frame_equal(
+        recorder.get_agenttype_vars_dataframe(State),
+        expected.get_agenttype_vars_dataframe(State),
+    )
