@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from sim.metrics import Attribute
 _BOOL = frozenset({bool, np.bool_})
 _INT = frozenset({int, np.int64})
 _FLOAT = frozenset({float, np.float64}) | _INT
+_ALLOWED = {"bool": _BOOL, "int": _INT, "float": _FLOAT, "str": frozenset({str})}
 _DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "str": object, "object": object}
 
 
@@ -47,7 +49,8 @@ def _join(a: str, b: str) -> str:
 
 class Table:
     """One table's columns as arrays, filled a block of rows (a step's agents) at a time; the
-    first block sizes them for ``steps`` such blocks."""
+    first block sizes them for ``steps`` such blocks. Columns of one kind are the rows of one
+    2-D array, so a block is written with one assignment per kind."""
 
     def __init__(self, names: Sequence[str], steps: int) -> None:
         self.names = list(names)
@@ -56,39 +59,58 @@ class Table:
         self.n = 0
         self.kinds: dict[str, str] = {}
         self.columns: dict[str, np.ndarray] = {}
+        self._groups: dict[str, list[str]] = {}
+        self._stores: dict[str, np.ndarray] = {}
 
     def append(self, block: Mapping[str, Sequence]) -> None:
         """Write one block of rows: a sequence per column, all of the same length."""
         k = len(block[self.names[0]])
-        if not self.capacity:
-            self.capacity = max(self.steps * k, 1)
+        if not self.kinds:
+            self.kinds = {name: _kind(block[name]) for name in self.names}
+            self._layout(max(self.steps * k, 1))
+        elif self._widen(block):
+            self._layout(self.capacity)
         if self.n + k > self.capacity:
-            self._grow(self.n + k)
+            self._layout(max(self.n + k, 2 * self.capacity))
+        start, end = self.n, self.n + k
+        for kind, names in self._groups.items():
+            if kind == "object":  # a list value must stay one cell, not broadcast
+                for name in names:
+                    column = self.columns[name]
+                    for i, value in enumerate(block[name]):
+                        column[start + i] = value
+            else:
+                self._stores[kind][:, start:end] = [block[name] for name in names]
+        self.n = end
+
+    def _widen(self, block: Mapping[str, Sequence]) -> bool:
+        """Widen the kind of every column whose new values do not fit it; True if any did."""
+        widened = False
+        for kind, names in self._groups.items():
+            allowed = _ALLOWED.get(kind)
+            if allowed is None or set(map(type, chain(*(block[n] for n in names)))) <= allowed:
+                continue
+            for name in names:
+                new = _join(kind, _kind(block[name]))
+                widened |= new != kind
+                self.kinds[name] = new
+        return widened
+
+    def _layout(self, capacity: int) -> None:
+        """(Re)allocate the stores for ``capacity`` rows and the columns' kinds, keeping the
+        rows written so far."""
+        old = {name: self.column(name) for name in self.columns}
+        self._groups = {}
         for name in self.names:
-            self._write(name, block[name], k)
-        self.n += k
-
-    def _write(self, name: str, values: Sequence, k: int) -> None:
-        kind = _kind(values) if k else self.kinds.get(name, "object")
-        if name not in self.columns:
-            self.kinds[name] = kind
-            self.columns[name] = np.empty(self.capacity, _DTYPES[kind])
-        elif _join(self.kinds[name], kind) != self.kinds[name]:
-            kind = self.kinds[name] = _join(self.kinds[name], kind)
-            self.columns[name] = self.columns[name].astype(_DTYPES[kind])
-        column, start = self.columns[name], self.n
-        if self.kinds[name] == "object":  # a list value must stay one cell, not broadcast
-            for i, value in enumerate(values):
-                column[start + i] = value
-        else:
-            column[start : start + k] = values
-
-    def _grow(self, rows: int) -> None:
-        self.capacity = max(rows, 2 * self.capacity)
-        for name, column in self.columns.items():
-            grown = np.empty(self.capacity, column.dtype)
-            grown[: self.n] = column[: self.n]
-            self.columns[name] = grown
+            self._groups.setdefault(self.kinds[name], []).append(name)
+        for kind, names in self._groups.items():
+            store = np.empty((len(names), capacity), _DTYPES[kind])
+            for j, name in enumerate(names):
+                if name in old:
+                    store[j, : self.n] = old[name]
+                self.columns[name] = store[j]
+            self._stores[kind] = store
+        self.capacity = capacity
 
     def column(self, name: str) -> np.ndarray:
         """The recorded rows of one column (a view)."""
