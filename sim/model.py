@@ -17,6 +17,7 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim import events, restrictive_signal, start
 from sim.agents.central_regulator import CentralRegulator
@@ -40,7 +41,7 @@ from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.recorder import Recorder
-from sim.tools.compose import compose_config, scenario_label
+from sim.tools.compose import compose_config, plain_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
 
 # Parameter groups the hot path reads, as model attributes holding plain dataclasses.
@@ -90,18 +91,23 @@ class RegulatoryCompetition(mesa.Model):
         seed = int(seed)
         super().__init__(seed=seed)
         self.seed, self.scenario, self.cfg = seed, scenario, cfg
-        # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
+        # Plain dataclasses: attribute access on OmegaConf nodes is ~100x slower. The tree is
+        # shared by models of the same config, so the groups the model exposes are its copies.
+        self.plain = plain = plain_config(cfg)
         for attr, key in PLAIN_PARAMS.items():
-            setattr(self, attr, OmegaConf.to_object(cfg[key]))
+            setattr(self, attr, copy.copy(getattr(plain, key)))
+        self.horizon = int(plain.steps)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
         init_rng, firm_rng, self.institution_rng = map(
             np.random.default_rng, (init_seq, firm_seq, institution_seq)
         )
-        self.start = parse_quarter(cfg.start, "start")
+        self.start = parse_quarter(plain.start, "start")
         self.economy = Economy(cfg.economy, cfg.states)
 
-        self.states = [State(self, name, i, st) for i, (name, st) in enumerate(cfg.states.items())]
+        self.states = [
+            State(self, name, i, st) for i, (name, st) in enumerate(plain.states.items())
+        ]
         self.state_names = [s.name for s in self.states]
         self._by_name = {s.name: s for s in self.states}
         self.S = len(self.states)
@@ -113,18 +119,20 @@ class RegulatoryCompetition(mesa.Model):
         # opens members' markets to Chinese products).
         self.market_access = np.ones((self.S, self.S))
         # n_initial sets granularity: money flows scale with it, per-firm economics do not.
-        self.world_scale = cfg.firms.n_initial / cfg.firms.reference_n
-        self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
-        self.open_share = np.array([float(st.open_share) for st in cfg.states.values()])
+        self.world_scale = plain.firms.n_initial / plain.firms.reference_n
+        self.scale = np.array([float(st.capability_scale) for st in plain.states.values()])
+        self.open_share = np.array([float(st.open_share) for st in plain.states.values()])
         self._initial_conditions = self._conditions()
         # policy.events: false leaves the schedule empty (nothing fires, trust sees no control)
-        self.schedule = events.build_schedule(cfg.events, cfg.start) if cfg.policy.events else []
+        self.schedule = (
+            events.build_schedule(plain.events, plain.start) if self.policy.events else []
+        )
         self.event_log: list[tuple[int, str]] = []
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
         self._build_localities()
-        capacity = int(1.25 * cfg.firms.n_initial) + 16  # headroom for entrants
+        capacity = int(1.25 * plain.firms.n_initial) + 16  # headroom for entrants
         self.firms = FirmPopulation(
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
         )
@@ -137,7 +145,7 @@ class RegulatoryCompetition(mesa.Model):
         self.datacollector = Recorder(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
-            steps=cfg.steps + 1,
+            steps=self.horizon + 1,
         )
         self.datacollector.collect(self)
 
@@ -145,7 +153,7 @@ class RegulatoryCompetition(mesa.Model):
 
     def _initial_trust(self) -> np.ndarray:
         trust = alignment_similarity(self.states)
-        for i, st in enumerate(self.cfg.states.values()):
+        for i, st in enumerate(self.plain.states.values()):
             for other, value in st.trust.items():
                 trust[i, self._by_name[other].index] = value
         np.fill_diagonal(trust, 1.0)
@@ -154,10 +162,10 @@ class RegulatoryCompetition(mesa.Model):
     def _build_localities(self) -> None:
         """Local governments, one central regulator per state that has any, and the layout
         through which firms see them."""
-        self.instrument_registry = catalogue(self.cfg.instruments)
+        self.instrument_registry = catalogue(self.plain.instruments)
         self.localities = [
             LocalGovernment(self, name, i, lc, self.state(lc.state))
-            for i, (name, lc) in enumerate(self.cfg.localities.items())
+            for i, (name, lc) in enumerate(self.plain.localities.items())
         ]
         with_locs = [s for s in self.states if any(loc.state is s for loc in self.localities)]
         self.centres = [
@@ -327,7 +335,7 @@ class RegulatoryCompetition(mesa.Model):
         self._record(pop.step(self, self.jurisdictions()))
         step_institutions(self)
         self.datacollector.collect(self)
-        if self.steps >= self.cfg.steps:
+        if self.steps >= self.horizon:
             self.running = False
 
     def _record(self, tallies: dict[str, np.ndarray]) -> None:
@@ -357,7 +365,7 @@ class RegulatoryCompetition(mesa.Model):
 
     def run(self, steps: int | None = None) -> RegulatoryCompetition:
         """Run ``steps`` quarters (default: the config's horizon); returns the model."""
-        for _ in range(self.cfg.steps if steps is None else steps):
+        for _ in range(self.horizon if steps is None else steps):
             self.step()
         return self
 

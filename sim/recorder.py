@@ -62,6 +62,18 @@ class Table:
         self._groups: dict[str, list[str]] = {}
         self._stores: dict[str, np.ndarray] = {}
 
+    def __getstate__(self) -> dict:
+        # The columns are views into the stores; pickle would copy them apart.
+        return {k: v for k, v in self.__dict__.items() if k != "columns"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.columns = {
+            name: self._stores[kind][j]
+            for kind, names in self._groups.items()
+            for j, name in enumerate(names)
+        }
+
     def append(self, block: Mapping[str, Sequence]) -> None:
         """Write one block of rows: a sequence per column, all of the same length."""
         k = len(block[self.names[0]])

@@ -59,13 +59,17 @@ def test_stepping_past_the_horizon_grows_the_arrays():
     assert len(model.model_frame()) == 8
 
 
-def test_pickle_round_trip_keeps_the_tables():
-    model = RegulatoryCompetition(seed=5, **SMALL).run()
+@pytest.mark.parametrize("before", [0, 4], ids=["built", "finished"])
+def test_pickle_round_trip_keeps_the_tables_and_records_on(before):
+    model = RegulatoryCompetition(seed=5, **SMALL).run(before)
     copy = pickle.loads(pickle.dumps(model))
     for frame in ("model_frame", "states_frame", "localities_frame"):
         pd.testing.assert_frame_equal(getattr(copy, frame)(), getattr(model, frame)())
-    copy.step()  # the copy keeps recording into its own arrays
-    assert len(copy.model_frame()) == len(model.model_frame()) + 1
+    copy.step()  # the copy keeps recording into its own arrays, as its twin does
+    model.step()
+    for frame in ("model_frame", "states_frame", "localities_frame"):
+        pd.testing.assert_frame_equal(getattr(copy, frame)(), getattr(model, frame)())
+    assert len(copy.model_frame()) == before + 2
 
 
 @pytest.mark.parametrize(
