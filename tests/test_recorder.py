@@ -107,3 +107,24 @@ def test_recorder_without_agents_of_a_type_gives_mesas_empty_frame():
         recorder.get_agenttype_vars_dataframe(State),
         expected.get_agenttype_vars_dataframe(State),
     )
+
+
+def test_a_config_edited_in_place_is_converted_again():
+    from omegaconf import OmegaConf
+
+    from sim.tools.compose import compose_config
+
+    cfg = compose_config("baseline", SMALL)
+    assert RegulatoryCompetition(config=cfg, seed=1).horizon == 4
+    OmegaConf.set_readonly(cfg, False)
+    cfg.steps = 6
+    cfg.states.china.E = 0.25
+    OmegaConf.set_readonly(cfg, True)
+    model = RegulatoryCompetition(config=cfg, seed=1)
+    assert model.horizon == 6 and model.state("china").E == 0.25
+
+
+def test_models_of_one_config_do_not_share_their_parameters():
+    first, second = (RegulatoryCompetition(seed=s, **SMALL) for s in (1, 2))
+    first.policy.learning_rate = 0.0
+    assert second.policy.learning_rate != 0.0
