@@ -138,6 +138,10 @@ def _dispersion(localities: list) -> float:
     return float(np.std([loc.F for loc in localities])) if localities else float("nan")
 
 
+def _mean_facilitation(localities: list) -> float:
+    return float(np.mean([loc.F for loc in localities])) if localities else float("nan")
+
+
 def codified_instruments(model: RegulatoryCompetition) -> int:
     """Local instruments codified into national policy so far, all states."""
     return sum(len(c.codified) for c in model.centres)
@@ -150,8 +154,7 @@ def local_waste_share(model: RegulatoryCompetition) -> float:
 
 def local_facilitation(model: RegulatoryCompetition) -> float:
     """Mean facilitation of China's localities."""
-    locs = _china_localities(model)
-    return float(np.mean([loc.F for loc in locs])) if locs else float("nan")
+    return _mean_facilitation(_china_localities(model))
 
 
 def local_policy_dispersion(model: RegulatoryCompetition) -> float:
@@ -175,8 +178,7 @@ def _own_localities(state) -> list:
 
 def state_local_facilitation(state) -> float:
     """Mean facilitation of the state's localities (NaN without localities)."""
-    locs = _own_localities(state)
-    return float(np.mean([loc.F for loc in locs])) if locs else float("nan")
+    return _mean_facilitation(_own_localities(state))
 
 
 def state_local_waste_share(state) -> float:

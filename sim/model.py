@@ -39,6 +39,7 @@ from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
 from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
+from sim.metric_blocks import model_block, state_block
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.recorder import Recorder
 from sim.tools.compose import compose_config, plain_config, scenario_label
@@ -145,6 +146,7 @@ class RegulatoryCompetition(mesa.Model):
         self.datacollector = Recorder(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
+            blocks={None: [model_block], State: [state_block]},
             steps=self.horizon + 1,
         )
         self.datacollector.collect(self)

@@ -25,11 +25,14 @@ _BOOL = frozenset({bool, np.bool_})
 _INT = frozenset({int, np.int64})
 _FLOAT = frozenset({float, np.float64}) | _INT
 _ALLOWED = {"bool": _BOOL, "int": _INT, "float": _FLOAT, "str": frozenset({str})}
+_ARRAY_KINDS = {np.bool_: "bool", np.int64: "int", np.float64: "float"}
 _DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "str": object, "object": object}
 
 
 def _kind(values: Sequence) -> str:
     """The storage a pandas column of these values needs: exactly what pandas would infer."""
+    if isinstance(values, np.ndarray) and values.dtype.type in _ARRAY_KINDS:
+        return _ARRAY_KINDS[values.dtype.type]
     types = set(map(type, values))
     if types <= _BOOL:
         return "bool"
@@ -38,6 +41,10 @@ def _kind(values: Sequence) -> str:
     if types <= _FLOAT:
         return "float"
     return "str" if types <= {str} else "object"
+
+
+def _fits_as_array(values: Sequence, kind: str) -> bool:
+    return isinstance(values, np.ndarray) and _ARRAY_KINDS.get(values.dtype.type) == kind
 
 
 def _join(a: str, b: str) -> str:
@@ -100,7 +107,11 @@ class Table:
         widened = False
         for kind, names in self._groups.items():
             allowed = _ALLOWED.get(kind)
-            if allowed is None or set(map(type, chain(*(block[n] for n in names)))) <= allowed:
+            if allowed is None:
+                continue
+            # an array of the column's own dtype fits without looking at its values
+            values = [block[n] for n in names if not _fits_as_array(block[n], kind)]
+            if not values or set(map(type, chain(*values))) <= allowed:
                 continue
             for name in names:
                 new = _join(kind, _kind(block[name]))
@@ -141,32 +152,47 @@ class Table:
         return out
 
 
-def _agent_columns(
-    agents: Sequence, reporters: Mapping[str, Any], model: Any, block_fns: Sequence[Callable]
-) -> dict[str, Sequence]:
-    """This step's values of every column over ``agents``: block functions first (columns over
-    all agents at once), then attributes in one getter call, then per-agent functions."""
-    out: dict[str, Sequence] = {}
-    for fn in block_fns:
-        out.update(fn(model))
-    attrs = {
-        name: rep.name if isinstance(rep, Attribute) else rep
-        for name, rep in reporters.items()
-        if name not in out and isinstance(rep, str | Attribute)
-    }
-    if attrs:
-        try:
-            rows = list(map(operator.attrgetter(*attrs.values()), agents))
-            cols = list(zip(*rows, strict=True)) if len(attrs) > 1 else [tuple(rows)]
-            if not rows:
-                cols = [()] * len(attrs)
-        except AttributeError:  # Mesa reports None for a missing attribute
-            cols = [tuple(getattr(a, attr, None) for a in agents) for attr in attrs.values()]
-        out.update(zip(attrs, cols, strict=True))
-    for name, rep in reporters.items():
-        if name not in out:
+class _Plan:
+    """How a table's columns are read each step: block functions (several columns over all
+    agents at once), attributes (one getter call per agent), then functions of one agent."""
+
+    def __init__(
+        self, reporters: Mapping[str, Any], blocks: Sequence[Callable], model: Any, single: bool
+    ) -> None:
+        self.blocks, self.single = list(blocks), single  # single: one row, blocks give scalars
+        done = {name for fn in self.blocks for name in fn(model)}
+        self.attrs = {
+            name: rep.name if isinstance(rep, Attribute) else rep
+            for name, rep in reporters.items()
+            if name not in done and isinstance(rep, str | Attribute)
+        }
+        self.getter = operator.attrgetter(*self.attrs.values()) if self.attrs else None
+        self.functions = {
+            name: rep
+            for name, rep in reporters.items()
+            if name not in done and name not in self.attrs
+        }
+
+    def columns(self, agents: Sequence, model: Any) -> dict[str, Sequence]:
+        """This step's values of every column over ``agents``."""
+        out: dict[str, Sequence] = {}
+        for fn in self.blocks:
+            values = fn(model)
+            out.update({k: (v,) for k, v in values.items()} if self.single else values)
+        if self.getter is not None:
+            out.update(zip(self.attrs, self._attributes(agents), strict=True))
+        for name, rep in self.functions.items():
             out[name] = [rep(a) for a in agents]
-    return out
+        return out
+
+    def _attributes(self, agents: Sequence) -> list[Sequence]:
+        try:
+            rows = list(map(self.getter, agents))
+        except AttributeError:  # Mesa reports None for a missing attribute
+            return [[getattr(a, attr, None) for a in agents] for attr in self.attrs.values()]
+        if len(self.attrs) == 1:
+            return [rows]
+        return list(zip(*rows, strict=True)) if rows else [()] * len(self.attrs)
 
 
 class Recorder:
@@ -178,7 +204,8 @@ class Recorder:
             function of an agent}.
         blocks: agent class -> functions of the model returning {name: values over that class's
             agents in order}; they replace the per-agent reporters of those names (same values,
-            one call per step instead of one per agent).
+            one call per step instead of one per agent). The key ``None`` holds functions
+            returning {name: value} for model reporters.
         steps: steps to allocate for (the horizon; the arrays grow past it).
     """
 
@@ -195,6 +222,7 @@ class Recorder:
         self._agent_records: dict[int, list] = {}  # read by mesa.batch_run: no agent reporters
         self.tables: dict[str, dict] = {}
         self.blocks = {t: list(fns) for t, fns in (blocks or {}).items()}
+        self._plans: dict[type | None, _Plan] = {}
         self._model = Table(self.model_reporters, steps)
         self._types = {
             t: Table(["Step", "AgentID", *reps], steps)
@@ -204,15 +232,27 @@ class Recorder:
     def collect(self, model: Any) -> None:
         """Record one row of model metrics and one row per agent of each recorded type."""
         if self.model_reporters:
-            self._model.append({k: (rep(model),) for k, rep in self.model_reporters.items()})
+            self._model.append(self._plan(None, model).columns((model,), model))
         for agent_type, table in self._types.items():
             agents = list(model.agents_by_type.get(agent_type, ()))
-            reps = self.agenttype_reporters[agent_type]
-            block = _agent_columns(agents, reps, model, self.blocks.get(agent_type, ()))
+            if not agents:
+                continue
+            block = self._plan(agent_type, model).columns(agents, model)
             block["Step"] = [model.steps] * len(agents)
             block["AgentID"] = [a.unique_id for a in agents]
-            if agents:
-                table.append(block)
+            table.append(block)
+
+    def _plan(self, agent_type: type | None, model: Any) -> _Plan:
+        plan = self._plans.get(agent_type)
+        if plan is None:
+            if agent_type is None:  # a model reporter is a function of the model: an "agent"
+                reporters = self.model_reporters
+            else:
+                reporters = self.agenttype_reporters[agent_type]
+            blocks = self.blocks.get(agent_type, ())
+            plan = _Plan(reporters, blocks, model, single=agent_type is None)
+            self._plans[agent_type] = plan
+        return plan
 
     @property
     def model_vars(self) -> dict[str, list]:

@@ -80,14 +80,25 @@ def test_pickle_round_trip_keeps_the_tables_and_records_on(before):
         ([[True], [False]], np.bool_),
         ([[True], [1]], object),  # bools and ints stay objects, as pandas infers them
         ([[1.0], [None]], np.float64),
+        ([np.array([1.5, 2.0]), [3]], np.float64),  # a block may be an array
+        ([np.array([1, 2]), [0.5]], np.float64),
         ([["ab"], ["c"]], None),  # pandas' own string inference
     ],
-    ids=["int", "int-then-float", "bool", "bool-then-int", "float-then-none", "str"],
+    ids=[
+        "int",
+        "int-then-float",
+        "bool",
+        "bool-then-int",
+        "float-then-none",
+        "float-array",
+        "int-array-then-float",
+        "str",
+    ],
 )
 def test_a_column_changes_storage_when_its_values_ask(blocks, dtype):
     table = Table(["x"], steps=1)
     for block in blocks:
-        table.append({"x": list(block)})
+        table.append({"x": block})
     frame = pd.DataFrame(table.data(["x"]))
     expected = pd.DataFrame({"x": [v for block in blocks for v in block]})
     assert dtype is None or frame.x.dtype == dtype
