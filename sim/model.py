@@ -18,6 +18,7 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 from __future__ import annotations
 
 import copy
+import operator
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +55,22 @@ PLAIN_PARAMS = {
     "regime": "regime",
     "officials": "officials",
 }
+
+
+# State attributes the firms' update reads each quarter (RegulatoryCompetition.jurisdictions).
+JURISDICTION_ATTRS = (
+    "R",
+    "F",
+    "E",
+    "gdp",
+    "ai_market",
+    "ai_investment",
+    "effective_access",
+    "talent",
+    "efficiency",
+    "efficiency_effort",
+)
+_jurisdiction_row = operator.attrgetter(*JURISDICTION_ATTRS)
 
 
 class RegulatoryCompetition(mesa.Model):
@@ -231,45 +248,50 @@ class RegulatoryCompetition(mesa.Model):
         """The State agent called ``name``."""
         return self._by_name[name]
 
-    def _conditions(self) -> np.ndarray:
-        return np.array([[s.F, s.stringency] for s in self.states])
+    def _conditions(self, sigma: np.ndarray | None = None) -> np.ndarray:
+        F = np.array([s.F for s in self.states])
+        sigma = restrictive_signal.stringency(self) if sigma is None else sigma
+        return np.stack([F, sigma], axis=1)
 
     def jurisdictions(self) -> Jurisdictions:
         """Arrays over states that the firms' vectorised update reads."""
         p, q = self.firm_params, max(self.steps - 1, 0)
-        change = self._conditions() - self._initial_conditions
+        rows = np.array([_jurisdiction_row(s) for s in self.states])  # one pass over the states
+        a = dict(zip(JURISDICTION_ATTRS, rows.T.copy(), strict=True))
+        sigma = restrictive_signal.stringency(self)
+        change = self._conditions(sigma) - self._initial_conditions
         attract = np.exp(
             p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
         )
-        arr = lambda attr: np.array([getattr(s, attr) for s in self.states])  # noqa: E731
         money = self.world_scale
         # Public AI funding grows with the state's AI market, private investment at its own rate.
-        subsidy = p.subsidy_rate * arr("F") * arr("gdp") * 1000 * self.economy.market(q)
-        public = np.maximum(subsidy - self.crowded_out(), -arr("ai_investment"))
+        subsidy = p.subsidy_rate * a["F"] * a["gdp"] * 1000 * self.economy.market(q)
+        public = np.maximum(subsidy - self.crowded_out(), -a["ai_investment"])
         return Jurisdictions(
-            R=arr("R"),
-            F=arr("F"),
-            E=arr("E"),
-            sigma=arr("stringency"),
-            market=arr("ai_market") * money,
-            investment=(arr("ai_investment") + public) * attract * money,
-            access=arr("effective_access"),
-            talent=arr("talent"),
+            R=a["R"],
+            F=a["F"],
+            E=a["E"],
+            sigma=sigma,
+            market=a["ai_market"] * money,
+            investment=(a["ai_investment"] + public) * attract * money,
+            access=a["effective_access"],
+            talent=a["talent"],
             ban=self.ban,
-            market_access=self._access(),
+            market_access=self._access(sigma),
             attract=attract,
-            efficiency=arr("efficiency"),
-            diverted=arr("efficiency_effort"),
+            efficiency=a["efficiency"],
+            diverted=a["efficiency_effort"],
             compute=self.economy.compute(q),
             money=self.economy.money(q),
         )
 
-    def _access(self) -> np.ndarray:
+    def _access(self, sigma: np.ndarray | None = None) -> np.ndarray:
         """Market access: WAICO's opening times the credit safety-valuing markets give stricter
-        rules (``policy.signal``, ``sim/restrictive_signal.py``)."""
+        rules (``policy.signal``, ``sim/restrictive_signal.py``); ``sigma``: R*E now."""
         if not self.policy.signal:
             return self.market_access
-        sigma = restrictive_signal.stringency(self)
+        if sigma is None:
+            sigma = restrictive_signal.stringency(self)
         factor = restrictive_signal.access_factor(
             sigma, self.stringency0, self.trust, self.policy.signal_access
         )
@@ -315,6 +337,7 @@ class RegulatoryCompetition(mesa.Model):
         capability = self._tp_basis()
         stringency = restrictive_signal.stringency(self)
         pol = self.policy
+        # alignment similarity is recomputed each quarter: export packages move alignments
         pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
             s.update_chips()

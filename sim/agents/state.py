@@ -102,7 +102,8 @@ class State(mesa.Agent):
         """
         pol = self.model.policy
         self.TP = 1.0 - capability[self.index] / max(capability.max(), 1e-12)
-        weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
+        total = exposure.sum()
+        weights = exposure / total if total > 0 else exposure
         self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
         scale = pol.incident_scale * self.model.world_scale
         remembered = sum(self.incident_history)
