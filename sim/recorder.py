@@ -109,9 +109,10 @@ class Table:
             allowed = _ALLOWED.get(kind)
             if allowed is None:
                 continue
-            # an array of the column's own dtype fits without looking at its values
-            values = [block[n] for n in names if not _fits_as_array(block[n], kind)]
-            if not values or set(map(type, chain(*values))) <= allowed:
+            values = [block[n] for n in names]
+            if any(type(v) is np.ndarray for v in values):  # its own dtype fits as it is
+                values = [v for v in values if not _fits_as_array(v, kind)]
+            if set(map(type, chain.from_iterable(values))) <= allowed:
                 continue
             for name in names:
                 new = _join(kind, _kind(block[name]))

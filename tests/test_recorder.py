@@ -139,3 +139,14 @@ def test_models_of_one_config_do_not_share_their_parameters():
     first, second = (RegulatoryCompetition(seed=s, **SMALL) for s in (1, 2))
     first.policy.learning_rate = 0.0
     assert second.policy.learning_rate != 0.0
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 8, 9, 16, 46, 130, 300])
+def test_mean_and_std_give_numpys_bits(n):
+    from sim.metrics import mean, std
+
+    rng = np.random.default_rng(n)
+    for _ in range(200):
+        values = (rng.random(n) * 10 ** rng.uniform(-3, 3)).tolist()
+        assert mean(values) == float(np.mean(values))
+        assert std(values) == float(np.std(values))
