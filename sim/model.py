@@ -58,18 +58,8 @@ PLAIN_PARAMS = {
 
 
 # State attributes the firms' update reads each quarter (RegulatoryCompetition.jurisdictions).
-JURISDICTION_ATTRS = (
-    "R",
-    "F",
-    "E",
-    "gdp",
-    "ai_market",
-    "ai_investment",
-    "effective_access",
-    "talent",
-    "efficiency",
-    "efficiency_effort",
-)
+JURISDICTION_ATTRS = ("R", "F", "E", "gdp", "ai_market", "ai_investment", "effective_access")
+JURISDICTION_ATTRS += ("talent", "efficiency", "efficiency_effort")
 _jurisdiction_row = operator.attrgetter(*JURISDICTION_ATTRS)
 
 

@@ -137,8 +137,8 @@ class Table:
         self.capacity = capacity
 
     def column(self, name: str) -> np.ndarray:
-        """The recorded rows of one column (a view)."""
-        return self.columns[name][: self.n]
+        """The recorded rows of one column (a view; empty before the first block)."""
+        return self.columns[name][: self.n] if name in self.columns else np.empty(0, object)
 
     def data(self, names: Sequence[str]) -> dict[str, Any]:
         """Columns ready for ``pd.DataFrame``: arrays, or lists where pandas must infer."""

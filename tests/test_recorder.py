@@ -111,13 +111,17 @@ def test_a_list_value_stays_one_cell():
     assert table.data(["x"])["x"] == [[1, 2], [3]]
 
 
-def test_recorder_without_agents_of_a_type_gives_mesas_empty_frame():
-    recorder = Recorder(agenttype_reporters={State: {"R": "R"}}, steps=2)
-    expected = DataCollector(agenttype_reporters={State: {"R": "R"}})
+def test_recorder_before_any_collect_gives_mesas_empty_frames():
+    reporters = {"model_reporters": {"n": len}, "agenttype_reporters": {State: {"R": "R"}}}
+    recorder, expected = Recorder(**reporters, steps=2), DataCollector(**reporters)
     pd.testing.assert_frame_equal(
         recorder.get_agenttype_vars_dataframe(State),
         expected.get_agenttype_vars_dataframe(State),
     )
+    pd.testing.assert_frame_equal(
+        recorder.get_model_vars_dataframe(), expected.get_model_vars_dataframe()
+    )
+    assert recorder.model_vars == expected.model_vars == {"n": []}
 
 
 def test_a_config_edited_in_place_is_converted_again():
