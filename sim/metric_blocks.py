@@ -21,6 +21,8 @@ from sim.metrics import (
     _pole_share,
     _waste_share,
     capability,
+    mean,
+    std,
     trailing_releases,
 )
 
@@ -47,30 +49,41 @@ def model_block(model: RegulatoryCompetition) -> dict[str, float]:
 
 def state_block(model: RegulatoryCompetition) -> dict[str, list]:
     """Each state's local columns, codified instruments and law pressure, in state order."""
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            "local_facilitation",
-            "local_waste_share",
-            "local_dispersion",
-            "local_transfer",
-            "local_crowded_out",
-            "codified_instruments",
-        )
-    }
+    cols: dict[str, list] = {k: [] for k in (*STATE_LOCAL, "codified_instruments")}
     for state in model.states:
         locs = _own_localities(state)
-        cols["local_facilitation"].append(_mean_facilitation(locs))
-        cols["local_waste_share"].append(_waste_share(locs))
-        cols["local_dispersion"].append(_dispersion(locs))
-        cols["local_transfer"].append(float(sum(loc.transfer for loc in locs)))
-        cols["local_crowded_out"].append(float(sum(loc.crowded_out for loc in locs)))
-        cols["codified_instruments"].append(
-            len(state.centre.codified) if state.centre is not None else 0
-        )
+        values = _local_values(locs) if locs else NO_LOCALITIES
+        for name, value in zip(STATE_LOCAL, values, strict=True):
+            cols[name].append(value)
+        codified = len(state.centre.codified) if state.centre is not None else 0
+        cols["codified_instruments"].append(codified)
     dyn = model.regimes
     threshold = dyn.p.law_threshold
     # element by element the same division as regime.law_pressure
     law = (dyn.law / threshold).tolist() if threshold > 0 else [0.0] * len(model.states)
     cols["law_pressure"] = law
     return cols
+
+
+STATE_LOCAL = (
+    "local_facilitation",
+    "local_waste_share",
+    "local_dispersion",
+    "local_transfer",
+    "local_crowded_out",
+)
+# what the state_local_* reporters give a state without localities
+NO_LOCALITIES = (float("nan"), float("nan"), float("nan"), 0.0, 0.0)
+
+
+def _local_values(locs: list) -> tuple:
+    """The state_local_* reporters' values for one state's localities, read in one pass (the
+    sums run over the localities in the same order, so the bits are the same)."""
+    F, spending, waste, transfer, crowded = zip(
+        *[(loc.F, loc.spending, loc.waste, loc.transfer, loc.crowded_out) for loc in locs],
+        strict=True,
+    )
+    total = sum(spending)
+    share = sum(waste) / total if total > 0 else float("nan")
+    F = list(F)
+    return mean(F), share, std(F), float(sum(transfer)), float(sum(crowded))

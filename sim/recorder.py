@@ -110,7 +110,7 @@ class Table:
             if allowed is None:
                 continue
             values = [block[n] for n in names]
-            if any(type(v) is np.ndarray for v in values):  # its own dtype fits as it is
+            if np.ndarray in set(map(type, values)):  # its own dtype fits as it is
                 values = [v for v in values if not _fits_as_array(v, kind)]
             if set(map(type, chain.from_iterable(values))) <= allowed:
                 continue
