@@ -12,6 +12,7 @@ any other column is kept as Python objects and left to pandas' own inference.
 from __future__ import annotations
 
 import operator
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -271,7 +272,13 @@ class Recorder:
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         """One row per collect and agent of ``agent_type``, indexed by (Step, AgentID)."""
-        if agent_type not in self._types:
+        if agent_type not in self._types:  # as Mesa: a warning and an empty frame
+            warnings.warn(
+                f"No agent-type reporters have been defined for {agent_type} in the "
+                "DataCollector, returning empty DataFrame.",
+                UserWarning,
+                stacklevel=2,
+            )
             return pd.DataFrame()
         table, names = self._types[agent_type], list(self.agenttype_reporters[agent_type])
         if not table.n:  # as Mesa builds it from no records
