@@ -34,7 +34,7 @@ def build_schedule(events, start: str) -> list[Scheduled]:
     out = [
         Scheduled(quarter_index(ev.date, start, f"events.{kind}.{name}.date"), kind, name, ev)
         for kind in ("export_controls", "bans", "export_packages", "policy_shifts")
-        for name, ev in events[kind].items()
+        for name, ev in getattr(events, kind).items()
     ]
     return sorted(out, key=lambda e: (e.quarter, e.kind, e.name))
 

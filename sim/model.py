@@ -17,6 +17,8 @@ One step is one quarter. The order (MODEL.md §3) is written out in :meth:`step`
 
 from __future__ import annotations
 
+import copy
+import operator
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim import events, local_world, restrictive_signal, start
 from sim.agents.central_regulator import CentralRegulator
@@ -38,8 +40,10 @@ from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
 from sim.economy import Economy
 from sim.instruments import adoption_frame, catalogue
-from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS, DataCollector
-from sim.tools.compose import compose_config, scenario_label
+from sim.metric_blocks import model_block, state_block
+from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
+from sim.recorder import Recorder
+from sim.tools.compose import compose_config, plain_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
 
 # Parameter groups the hot path reads, as model attributes holding plain dataclasses.
@@ -51,6 +55,12 @@ PLAIN_PARAMS = {
     "regime": "regime",
     "officials": "officials",
 }
+
+
+# State attributes the firms' update reads each quarter (RegulatoryCompetition.jurisdictions).
+JURISDICTION_ATTRS = ("R", "F", "E", "gdp", "ai_market", "ai_investment", "effective_access")
+JURISDICTION_ATTRS += ("talent", "efficiency", "efficiency_effort")
+_jurisdiction_row = operator.attrgetter(*JURISDICTION_ATTRS)
 
 
 class RegulatoryCompetition(mesa.Model):
@@ -89,18 +99,23 @@ class RegulatoryCompetition(mesa.Model):
         seed = int(seed)
         super().__init__(seed=seed)
         self.seed, self.scenario, self.cfg = seed, scenario, cfg
-        # Plain dataclasses for the hot path: attribute access on OmegaConf nodes is ~100x slower.
+        # Plain dataclasses: attribute access on OmegaConf nodes is ~100x slower. The tree is
+        # shared by models of the same config, so the groups the model exposes are its copies.
+        self.plain = plain = plain_config(cfg)
         for attr, key in PLAIN_PARAMS.items():
-            setattr(self, attr, OmegaConf.to_object(cfg[key]))
+            setattr(self, attr, copy.copy(getattr(plain, key)))
+        self.horizon = int(plain.steps)
         # Independent streams, so adding draws to one mechanism leaves the others' draws intact.
         init_seq, firm_seq, self.local_seq, institution_seq = np.random.SeedSequence(seed).spawn(4)
         init_rng, firm_rng, self.institution_rng = map(
             np.random.default_rng, (init_seq, firm_seq, institution_seq)
         )
-        self.start = parse_quarter(cfg.start, "start")
+        self.start = parse_quarter(plain.start, "start")
         self.economy = Economy(cfg.economy, cfg.states)
 
-        self.states = [State(self, name, i, st) for i, (name, st) in enumerate(cfg.states.items())]
+        self.states = [
+            State(self, name, i, st) for i, (name, st) in enumerate(plain.states.items())
+        ]
         self.state_names = [s.name for s in self.states]
         self._by_name = {s.name: s for s in self.states}
         self.S = len(self.states)
@@ -112,18 +127,20 @@ class RegulatoryCompetition(mesa.Model):
         # opens members' markets to Chinese products).
         self.market_access = np.ones((self.S, self.S))
         # n_initial sets granularity: money flows scale with it, per-firm economics do not.
-        self.world_scale = cfg.firms.n_initial / cfg.firms.reference_n
-        self.scale = np.array([float(st.capability_scale) for st in cfg.states.values()])
-        self.open_share = np.array([float(st.open_share) for st in cfg.states.values()])
+        self.world_scale = plain.firms.n_initial / plain.firms.reference_n
+        self.scale = np.array([float(st.capability_scale) for st in plain.states.values()])
+        self.open_share = np.array([float(st.open_share) for st in plain.states.values()])
         self._initial_conditions = self._conditions()
         # policy.events: false leaves the schedule empty (nothing fires, trust sees no control)
-        self.schedule = events.build_schedule(cfg.events, cfg.start) if cfg.policy.events else []
+        self.schedule = (
+            events.build_schedule(plain.events, plain.start) if self.policy.events else []
+        )
         self.event_log: list[tuple[int, str]] = []
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
         self._build_localities()
-        capacity = int(1.25 * cfg.firms.n_initial) + 16  # headroom for entrants
+        capacity = int(1.25 * plain.firms.n_initial) + 16  # headroom for entrants
         self.firms = FirmPopulation(
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
         )
@@ -133,9 +150,11 @@ class RegulatoryCompetition(mesa.Model):
         self.regimes = RegimeDynamics(self.states, self.regime)
         self.institutions = build_institutions(self)
 
-        self.datacollector = DataCollector(
+        self.datacollector = Recorder(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={State: STATE_REPORTERS, LocalGovernment: LOCAL_REPORTERS},
+            blocks={None: [model_block], State: [state_block]},
+            steps=self.horizon + 1,
         )
         self.datacollector.collect(self)
 
@@ -143,7 +162,7 @@ class RegulatoryCompetition(mesa.Model):
 
     def _initial_trust(self) -> np.ndarray:
         trust = alignment_similarity(self.states)
-        for i, st in enumerate(self.cfg.states.values()):
+        for i, st in enumerate(self.plain.states.values()):
             for other, value in st.trust.items():
                 trust[i, self._by_name[other].index] = value
         np.fill_diagonal(trust, 1.0)
@@ -152,8 +171,8 @@ class RegulatoryCompetition(mesa.Model):
     def _build_localities(self) -> None:
         """Local governments, one central regulator per state that has any, and the layout
         through which firms see them."""
-        self.instrument_registry = catalogue(self.cfg.instruments)
-        listed = self.cfg.localities
+        self.instrument_registry = catalogue(self.plain.instruments)
+        listed = self.plain.localities
         named = {lc.state for lc in listed.values()}
         with_locs = [s for s in self.states if s.name in named]
         seqs = self.local_seq.spawn(len(with_locs))  # before local.per_state's: see local_world
@@ -224,45 +243,50 @@ class RegulatoryCompetition(mesa.Model):
         """The State agent called ``name``."""
         return self._by_name[name]
 
-    def _conditions(self) -> np.ndarray:
-        return np.array([[s.F, s.stringency] for s in self.states])
+    def _conditions(self, sigma: np.ndarray | None = None) -> np.ndarray:
+        F = np.array([s.F for s in self.states])
+        sigma = restrictive_signal.stringency(self) if sigma is None else sigma
+        return np.stack([F, sigma], axis=1)
 
     def jurisdictions(self) -> Jurisdictions:
         """Arrays over states that the firms' vectorised update reads."""
         p, q = self.firm_params, max(self.steps - 1, 0)
-        change = self._conditions() - self._initial_conditions
+        rows = np.array([_jurisdiction_row(s) for s in self.states])  # one pass over the states
+        a = dict(zip(JURISDICTION_ATTRS, rows.T.copy(), strict=True))
+        sigma = restrictive_signal.stringency(self)
+        change = self._conditions(sigma) - self._initial_conditions
         attract = np.exp(
             p.attract_facilitation * change[:, 0] - p.attract_restriction * change[:, 1]
         )
-        arr = lambda attr: np.array([getattr(s, attr) for s in self.states])  # noqa: E731
         money = self.world_scale
         # Public AI funding grows with the state's AI market, private investment at its own rate.
-        subsidy = p.subsidy_rate * arr("F") * arr("gdp") * 1000 * self.economy.market(q)
-        public = np.maximum(subsidy - self.crowded_out(), -arr("ai_investment"))
+        subsidy = p.subsidy_rate * a["F"] * a["gdp"] * 1000 * self.economy.market(q)
+        public = np.maximum(subsidy - self.crowded_out(), -a["ai_investment"])
         return Jurisdictions(
-            R=arr("R"),
-            F=arr("F"),
-            E=arr("E"),
-            sigma=arr("stringency"),
-            market=arr("ai_market") * money,
-            investment=(arr("ai_investment") + public) * attract * money,
-            access=arr("effective_access"),
-            talent=arr("talent"),
+            R=a["R"],
+            F=a["F"],
+            E=a["E"],
+            sigma=sigma,
+            market=a["ai_market"] * money,
+            investment=(a["ai_investment"] + public) * attract * money,
+            access=a["effective_access"],
+            talent=a["talent"],
             ban=self.ban,
-            market_access=self._access(),
+            market_access=self._access(sigma),
             attract=attract,
-            efficiency=arr("efficiency"),
-            diverted=arr("efficiency_effort"),
+            efficiency=a["efficiency"],
+            diverted=a["efficiency_effort"],
             compute=self.economy.compute(q),
             money=self.economy.money(q),
         )
 
-    def _access(self) -> np.ndarray:
+    def _access(self, sigma: np.ndarray | None = None) -> np.ndarray:
         """Market access: WAICO's opening times the credit safety-valuing markets give stricter
-        rules (``policy.signal``, ``sim/restrictive_signal.py``)."""
+        rules (``policy.signal``, ``sim/restrictive_signal.py``); ``sigma``: R*E now."""
         if not self.policy.signal:
             return self.market_access
-        sigma = restrictive_signal.stringency(self)
+        if sigma is None:
+            sigma = restrictive_signal.stringency(self)
         factor = restrictive_signal.access_factor(
             sigma, self.stringency0, self.trust, self.policy.signal_access
         )
@@ -308,6 +332,7 @@ class RegulatoryCompetition(mesa.Model):
         capability = self._tp_basis()
         stringency = restrictive_signal.stringency(self)
         pol = self.policy
+        # alignment similarity is recomputed each quarter: export packages move alignments
         pulls = peer_pull(self.states, self.trust, pol.learning_rate, pol.success_scale)
         for s, pull in zip(self.states, pulls, strict=True):
             s.update_chips()
@@ -330,7 +355,7 @@ class RegulatoryCompetition(mesa.Model):
         self._record(pop.step(self, self.jurisdictions()))
         step_institutions(self)
         self.datacollector.collect(self)
-        if self.steps >= self.cfg.steps:
+        if self.steps >= self.horizon:
             self.running = False
 
     def _record(self, tallies: dict[str, np.ndarray]) -> None:
@@ -360,7 +385,7 @@ class RegulatoryCompetition(mesa.Model):
 
     def run(self, steps: int | None = None) -> RegulatoryCompetition:
         """Run ``steps`` quarters (default: the config's horizon); returns the model."""
-        for _ in range(self.cfg.steps if steps is None else steps):
+        for _ in range(self.horizon if steps is None else steps):
             self.step()
         return self
 

@@ -20,14 +20,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents import regime
+
 if TYPE_CHECKING:
     from sim.agents.state import State
     from sim.model import RegulatoryCompetition
 
 
 def stringency(model: RegulatoryCompetition) -> np.ndarray:
-    """R*E of every state now."""
-    return np.array([s.stringency for s in model.states])
+    """R*E of every state now (as applied under its regime mode)."""
+    return regime.applied_stringencies(model.states, model.regime)
 
 
 def trust_shift(sigma: np.ndarray, sigma0: np.ndarray, weight: float) -> np.ndarray:

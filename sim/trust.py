@@ -25,10 +25,10 @@ state's incidents spread over markets by its revenue exposure.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 import numpy as np
-from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, shared_gain
 from sim.restrictive_signal import stringency, trust_shift
@@ -61,7 +61,7 @@ class TrustDynamics:
         self, model: RegulatoryCompetition, accords: list[Accord], waico: WAICO | None
     ) -> None:
         self.model, self.accords, self.waico = model, accords, waico
-        self.p = OmegaConf.to_object(model.cfg.trust)  # a dataclass: fast attribute access
+        self.p = copy.copy(model.plain.trust)  # the model's own copy of the shared dataclass
         self.initial = model.trust.copy()
         self.last_ban = model.ban.copy()
         pop = model.firms

@@ -35,7 +35,7 @@ class Accord(mesa.Agent):
         self.name = name
         self.label = cfg.label
         self.binding = bool(cfg.binding)
-        self.adopted = quarter_index(cfg.adopted, model.cfg.start, f"accords.{name}.adopted")
+        self.adopted = quarter_index(cfg.adopted, model.plain.start, f"accords.{name}.adopted")
         self.signatories = [model.state(s) for s in cfg.signatories]
         self.index = np.array([s.index for s in self.signatories], dtype=int)
         self.R_floor, self.R_pull = float(cfg.R_floor), float(cfg.R_pull)
@@ -64,7 +64,7 @@ class Accord(mesa.Agent):
 
 def build_accords(model: RegulatoryCompetition) -> list[Accord]:
     """The instruments of the config, in config order."""
-    return [Accord(model, name, cfg) for name, cfg in model.cfg.accords.items()]
+    return [Accord(model, name, cfg) for name, cfg in model.plain.accords.items()]
 
 
 def shared_gain(accords: list[Accord], S: int, quarter: int | None) -> np.ndarray:

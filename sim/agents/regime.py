@@ -37,6 +37,16 @@ def applied_stringency(state: State) -> float:
     return state.R * enforced * _factor(p, "comply", state.mode)
 
 
+def applied_stringencies(states: list[State], p) -> np.ndarray:
+    """:func:`applied_stringency` of every state, the same arithmetic with the mode's factors
+    looked up once (the model reads it several times a quarter)."""
+    if not p.acts:
+        return np.array([s.R * s.E for s in states])
+    cap = {m: _factor(p, "enforce_cap", m) for m in LADDER}
+    comply = {m: _factor(p, "comply", m) for m in LADDER}
+    return np.array([s.R * min(s.E, cap[s.mode]) * comply[s.mode] for s in states])
+
+
 def paced_target(state: State, target: float) -> float:
     """Target R moved so that the policy.speed update closes the mode's share of the gap:
     binding law at the pace of legislation, guidelines faster (never past the target)."""

@@ -49,7 +49,7 @@ class State(mesa.Agent):
         self.efficiency_effort = 0.0
         self.access_peak = self.effective_access  # the most compute its firms have had
         self.productivity = 1.0  # the state's inferred productivity term (docs/ODD.md 5.1)
-        align = np.array([float(cfg.alignment[p]) for p in POLES])
+        align = np.array([float(getattr(cfg.alignment, p)) for p in POLES])
         self.alignment = align / align.sum() if align.sum() > 0 else np.full(3, 1 / 3)
         # Outcomes written by the model after the firms' step.
         self.capability = 0.0
@@ -102,7 +102,8 @@ class State(mesa.Agent):
         """
         pol = self.model.policy
         self.TP = 1.0 - capability[self.index] / max(capability.max(), 1e-12)
-        weights = exposure / exposure.sum() if exposure.sum() > 0 else exposure
+        total = exposure.sum()
+        weights = exposure / total if total > 0 else exposure
         self.RP = float(weights @ np.maximum(0.0, stringency - self.stringency))
         scale = pol.incident_scale * self.model.world_scale
         remembered = sum(self.incident_history)

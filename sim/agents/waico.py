@@ -40,11 +40,11 @@ support.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from omegaconf import OmegaConf
 
 from sim.agents.accords import Accord, build_accords
 from sim.config import POLES
@@ -98,8 +98,8 @@ class WAICO(mesa.Agent):
 
     def __init__(self, model: RegulatoryCompetition) -> None:
         super().__init__(model)
-        self.p = p = OmegaConf.to_object(model.cfg.waico)
-        self.proposal = quarter_index(p.proposed, model.cfg.start, "waico.proposed")
+        self.p = p = copy.copy(model.plain.waico)
+        self.proposal = quarter_index(p.proposed, model.plain.start, "waico.proposed")
         self.founding_quarter = self.proposal + p.founding_lag
         self.status = "inactive"
         self.hq = p.hq
@@ -259,7 +259,7 @@ class WAICO(mesa.Agent):
 def build_institutions(model: RegulatoryCompetition) -> list:
     """The run's institution agents: WAICO (when enabled) and the accords. Also creates
     ``model.trust_dynamics``."""
-    waico = WAICO(model) if model.cfg.waico.enabled else None
+    waico = WAICO(model) if model.plain.waico.enabled else None
     accords = build_accords(model)
     model.trust_dynamics = TrustDynamics(model, accords, waico)
     return ([waico] if waico is not None else []) + accords

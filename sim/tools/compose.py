@@ -334,6 +334,28 @@ def compose_config(
     return cfg
 
 
+_PLAIN: dict[str, Any] = {}
+_PLAIN_KEEP = 16  # distinct configs kept converted (a sweep's structural choices)
+
+
+def plain_config(cfg: DictConfig) -> Any:
+    """``cfg`` as plain dataclasses and containers, converted once per distinct content.
+
+    Attribute access on OmegaConf nodes is ~100x slower than on dataclasses, and the conversion
+    (~20 ms) used to be paid by every model. The key is the config's text, so a config edited
+    in place (or a new one with other values) is converted afresh; callers must not mutate the
+    result (the model copies the parameter groups it exposes).
+    """
+    key = str(cfg)
+    plain = _PLAIN.pop(key, None)
+    if plain is None:
+        plain = OmegaConf.to_object(cfg)
+        if len(_PLAIN) >= _PLAIN_KEEP:
+            del _PLAIN[next(iter(_PLAIN))]  # the least recently used
+    _PLAIN[key] = plain
+    return plain
+
+
 def _state_names(scenario: str, cli: tuple[str, ...], fingerprint: int) -> list[str]:
     """The states of a scenario (and world override), for error messages; [] if it won't compose."""
     world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
