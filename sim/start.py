@@ -78,14 +78,13 @@ def settle_markets(
     quiet = 0
     for _ in range(40):
         before = pop.serve.copy()
-        pop.revenue_fj = market_revenue(pop, ktheta, j)
+        pop.revenue_fj, _ = market_revenue(pop, ktheta, j)
         choose_markets(pop, j, rng, review_prob=p.market_review)
         changed = int((before != pop.serve).any(axis=1).sum())
         quiet = quiet + 1 if changed <= 0.005 * pop.n else 0
         if quiet >= 3:
             break
-    pop.revenue_fj = market_revenue(pop, ktheta, j)
-    pop.revenue = pop.revenue_fj.sum(axis=1)
+    pop.revenue_fj, pop.revenue = market_revenue(pop, ktheta, j)
     pop.compliance, _ = compliance_costs(pop, j)
     inflow = pop.inflow(ktheta, j)
     a, h = pop.alive, pop.home

@@ -4,16 +4,25 @@ All firm state lives in NumPy arrays indexed by a *slot*; a :class:`Firm` agent 
 on its slot, so ``model.agents_by_type[Firm]`` and Mesa's tooling work while every per-step
 update is an array operation. A slot keeps its index for the firm's whole life; a firm that exits
 frees its slot for a later entrant, so no array is ever compacted and no agent re-indexed.
+The agents are made on request (:meth:`FirmPopulation.living_agents`), not per entrant: a run
+that never looks at them never pays for a million Python objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
-from sim.agents.markets import choose_markets, compliance_costs, market_revenue
+from sim.agents import kernels
+from sim.agents.markets import (
+    choose_markets,
+    compliance_costs,
+    market_revenue,
+    revenue_weighted,
+)
 
 
 @dataclass
@@ -84,6 +93,26 @@ class Firm(mesa.Agent):
         return [self.model.state_names[j] for j in np.flatnonzero(self._pop.serve[self.slot])]
 
 
+class AgentsByType(Mapping):
+    """Mesa's agents by type, as ``Model.agents_by_type`` gives them, except that asking for
+    the Firm agents makes those not yet made (the data collector asks only for other types)."""
+
+    def __init__(self, model: mesa.Model, by_type: dict) -> None:
+        self._model, self._by_type = model, by_type
+
+    def __getitem__(self, agent_type: type) -> mesa.agent.AgentSet:
+        if agent_type is Firm:
+            self._model.firms.living_agents(self._model)
+        return self._by_type[agent_type]
+
+    def __iter__(self) -> Iterator[type]:
+        self._model.firms.living_agents(self._model)
+        return iter(self._by_type)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 _FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "compliance", "rd", "z")
 
 
@@ -109,7 +138,7 @@ class FirmPopulation:
         self.revenue_fj = np.zeros((capacity, n_states))
         self.releases = np.zeros(capacity, np.int64)
         self.incidents = np.zeros(capacity, np.int64)
-        self.agents: list[Firm | None] = [None] * capacity
+        self.agents: list[Firm | None] = [None] * capacity  # made on request
         # Firm efficiency z = A_s * u_f: the state's productivity term and the firm's own, both
         # inferred at the start so that every initial firm is on the balanced-growth path
         # (sim/start.py: infer_efficiency); entrants draw u around their state's term.
@@ -171,15 +200,21 @@ class FirmPopulation:
         self.revenue_fj[slots] = 0.0
         self.releases[slots] = 0
         self.incidents[slots] = 0
-        for s in slots:  # one Mesa agent per entrant, not per firm per step
-            self.agents[s] = Firm(model, int(s))
         return slots
 
+    def living_agents(self, model: mesa.Model) -> list[Firm]:
+        """The living firms' Mesa agents, made now for the firms that have none yet."""
+        for s in np.flatnonzero(self.alive):
+            if self.agents[s] is None:
+                self.agents[s] = Firm(model, int(s))
+        return [a for a in self.agents if a is not None]
+
     def remove(self, slots: np.ndarray) -> None:
-        """Exit: free the slots and deregister the agents."""
+        """Exit: free the slots and deregister the agents made for them."""
         for s in slots:
-            self.agents[s].remove()
-            self.agents[s] = None
+            if self.agents[s] is not None:
+                self.agents[s].remove()
+                self.agents[s] = None
         self.alive[slots] = False
         self.loc[slots] = -1
         for name in ("k", "capital", "revenue", "compliance", "rd"):
@@ -194,12 +229,13 @@ class FirmPopulation:
         p, rng, a = self.p, self.rng, self.alive
         home = self.home
         self.money = j.money
-        self.serve &= (j.ban.T < 1.0)[home]  # a full ban shuts the market at once, for everyone
+        open_ok = j.ban.T < 1.0
+        if not open_ok.all():  # a full ban shuts the market at once, for everyone
+            self.serve &= open_ok[home]
         ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
 
         luck = rng.lognormal(-0.5 * p.revenue_noise**2, p.revenue_noise, len(a))
-        self.revenue_fj = market_revenue(self, ktheta, j) * luck[:, None]
-        self.revenue = self.revenue_fj.sum(axis=1)
+        self.revenue_fj, self.revenue = market_revenue(self, ktheta, j, luck)
         self.compliance, sigma_max = compliance_costs(self, j)
         self.compliance += np.where(a, self.layout.compliance[self.loc], 0.0)
 
@@ -212,7 +248,7 @@ class FirmPopulation:
         # Safety effort follows the strictest standard the firm applies (the Brussels effect):
         # a non-divisible firm applies its strictest market's standard everywhere.
         served_rev = np.maximum(self.revenue, 1e-12)
-        tailored = (self.revenue_fj * j.stringency[None, :]).sum(axis=1) / served_rev
+        tailored = revenue_weighted(self.revenue_fj, j.stringency) / served_rev
         standard = np.where(self.divisible, tailored, sigma_max)
         target = np.maximum(self.safety_pref, standard)
         self.safety += p.safety_adjust * (target - self.safety)
@@ -297,8 +333,11 @@ class FirmPopulation:
     def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state sums of what living firms did this quarter."""
         a, h, S = self.alive, self.home, self.S
-        cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
-        exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
+        if kernels.enabled(S):
+            exposure = kernels.revenue_exposure(a, h, self.revenue_fj, S)
+        else:
+            cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
+            exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
         return {
             "releases": np.bincount(h[a], fm[a], S),
             "open_releases": np.bincount(h[a], (fm * self.open)[a], S),
