@@ -296,6 +296,8 @@ class FirmPopulation:
     def frontier(self) -> np.ndarray:
         """Each state's frontier: the mean capability of its ``firms.frontier_k`` best firms."""
         a, S = self.alive, self.S
+        if kernels.enabled(S) and not np.isnan(self.k).any():  # a NaN would sort differently
+            return kernels.frontier(a, self.home, self.k, S, self.p.frontier_k)
         h, k = self.home[a], self.k[a]
         order = np.lexsort((-k, h))  # by state, then best first
         hs, ks = h[order], k[order]
@@ -350,8 +352,12 @@ class FirmPopulation:
     def stocks(self) -> dict[str, np.ndarray]:
         """Per-state sums over the firms alive at the end of the quarter."""
         a, h, S = self.alive, self.home, self.S
-        placed = a & (self.loc >= 0)
         L = self.layout.L
+        if kernels.enabled(S):
+            totals = kernels.stocks(a, h, self.loc, self.k, self.safety, S, L)
+            keys = ("firms", "capability", "safety", "local_firms", "local_capability")
+            return {**dict(zip(keys, totals, strict=True)), "frontier": self.frontier()}
+        placed = a & (self.loc >= 0)
         return {
             "capability": np.bincount(h[a], self.k[a], S),
             "firms": np.bincount(h[a], minlength=S),
@@ -377,16 +383,25 @@ class FirmPopulation:
         if counts.sum() == 0:
             return counts
         home = np.repeat(np.arange(self.S), counts)
-        medians = np.array(
-            [
-                np.median(self.k[self.alive & (self.home == h)]) if n_home[h] else model.scale[h]
-                for h in range(self.S)
-            ]
-        )
+        medians = self._median_capability(model, np.flatnonzero(counts), n_home)
         k = p.entry_capability * medians[home] * rng.lognormal(0.0, p.entry_sigma, len(home))
         capital = p.entry_capital * j.money * (1.0 + j.F[home])
         self.add(model, home, k, capital, model.open_share)
         return counts
+
+    def _median_capability(
+        self, model: mesa.Model, states: np.ndarray, n_home: np.ndarray
+    ) -> np.ndarray:
+        """Median capability of the living firms of each of ``states`` (others: unused, 0),
+        the state's scale where it has none: the yardstick of its entrants."""
+        medians = np.zeros(self.S)
+        living = np.flatnonzero(self.alive)
+        by_state = living[np.argsort(self.home[living], kind="stable")]
+        start = np.concatenate(([0], np.cumsum(n_home)))
+        for h in states:
+            mine = by_state[start[h] : start[h + 1]]
+            medians[h] = np.median(self.k[mine]) if n_home[h] else model.scale[h]
+        return medians
 
     def _entry_reference(self, model: mesa.Model) -> tuple[np.ndarray, np.ndarray]:
         if getattr(self, "_reference", None) is None:  # once: it depends on the config only

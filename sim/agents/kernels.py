@@ -13,6 +13,8 @@ NumPy, whose sum over a single column is pairwise rather than sequential.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -52,23 +54,57 @@ def row_sum(x, n):
     return res
 
 
+@njit(cache=True, inline="always")
+def np_maximum(a, b):
+    """``np.maximum`` of two floats: NaN wins, and a tie keeps ``a``."""
+    return a if (a >= b or a != a) else b
+
+
+@njit(cache=True, inline="always")
+def is_plus_zero_times(x):
+    """Whether ``x * 0.0`` is +0.0: ``x`` finite and not negative (nor -0.0)."""
+    return x > 0.0 or (x == 0.0 and math.copysign(1.0, x) > 0.0)
+
+
+@njit(cache=True)
+def _served_weight(ktheta, factor, home, serve):
+    """Each market's total weight of the firms serving it, summed in slot order like
+    ``sum(axis=0)``. An unserved term (a finite weight times 0) adds a zero, which can change
+    only the sign of a zero total; every caller floors the total at 1e-12, so it is skipped."""
+    n, s = serve.shape
+    total = np.zeros(s)
+    for i in range(n):
+        h, kt = home[i], ktheta[i]
+        for m in range(s):
+            w = kt * factor[h, m]
+            if serve[i, m]:
+                total[m] += w
+            elif not math.isfinite(w):
+                total[m] += w * 0.0
+    return total
+
+
 @njit(cache=True)
 def market_revenue(ktheta, factor, home, serve, quarter_market, luck, revenue_fj, revenue):
     """Revenue of every firm in every market it serves: its weight's share of the market, times
     its luck (``markets.market_revenue``). Fills ``revenue_fj`` and its row sums ``revenue``."""
     n, s = serve.shape
-    denom = np.zeros(s)
-    for i in range(n):
-        h, kt = home[i], ktheta[i]
-        for m in range(s):
-            denom[m] += (kt * factor[h, m]) * serve[i, m]
+    denom = _served_weight(ktheta, factor, home, serve)
+    zero = np.empty(s)  # what an unserved market's zero weight becomes: (0 / denom) * market
     for m in range(s):
-        denom[m] = max(denom[m], 1e-12)
+        denom[m] = np_maximum(denom[m], 1e-12)
+        zero[m] = 0.0 / denom[m] * quarter_market[m]
     for i in range(n):
         h, kt, lk = home[i], ktheta[i], luck[i]
         row = revenue_fj[i]
         for m in range(s):
-            row[m] = ((kt * factor[h, m]) * serve[i, m] / denom[m] * quarter_market[m]) * lk
+            w = kt * factor[h, m]
+            if serve[i, m]:
+                row[m] = (w / denom[m] * quarter_market[m]) * lk
+            elif is_plus_zero_times(w):  # most markets: skip the division
+                row[m] = zero[m] * lk
+            else:
+                row[m] = (w * 0.0 / denom[m] * quarter_market[m]) * lk
         revenue[i] = row_sum(row, s)
 
 
@@ -78,16 +114,17 @@ def compliance_costs(serve, divisible, sigma, revenue_fj, fixed, variable, cost,
     a non-divisible firm applies its strictest market's standard everywhere)."""
     n, s = serve.shape
     terms = np.empty(s)
+    unserved = sigma * 0.0  # serve * sigma where serve is False
     for i in range(n):
         top = 0.0
         for m in range(s):
-            v = serve[i, m] * sigma[m]
-            if not top >= v:  # np.maximum: the later value unless the running one is >=
-                top = v
+            top = np_maximum(top, sigma[m] if serve[i, m] else unserved[m])
         sigma_max[i] = top
+        div = divisible[i]
         for m in range(s):
-            applied = sigma[m] if divisible[i] else top
-            terms[m] = applied * (fixed + variable * revenue_fj[i, m]) * serve[i, m]
+            applied = sigma[m] if div else top
+            unit = fixed + variable * revenue_fj[i, m]
+            terms[m] = applied * unit if serve[i, m] else applied * unit * 0.0
         cost[i] = row_sum(terms, s)
 
 
@@ -105,17 +142,6 @@ def revenue_weighted(revenue_fj, per_market):
 
 
 @njit(cache=True)
-def _served_total(ktheta, factor, home, serve):
-    n, s = serve.shape
-    total = np.zeros(s)
-    for i in range(n):
-        h, kt = home[i], ktheta[i]
-        for m in range(s):
-            total[m] += (kt * factor[h, m]) * serve[i, m]
-    return total
-
-
-@njit(cache=True)
 def choose_markets(
     review, ktheta, factor, home, serve, divisible, sigma, quarter_market, revenue_fj, open_ok, c
 ):
@@ -124,7 +150,7 @@ def choose_markets(
     place and returns the entry cost each reviewed firm pays."""
     fixed, variable, margin, payback, entry = c[0], c[1], c[2], c[3], c[4]
     s = serve.shape[1]
-    total = _served_total(ktheta, factor, home, serve)
+    total = _served_weight(ktheta, factor, home, serve)
     paid = np.zeros(len(review))
     rev_if, unit, terms = np.empty(s), np.empty(s), np.empty(s)
     for r in range(len(review)):
@@ -133,7 +159,8 @@ def choose_markets(
         t1, t2 = -np.inf, -np.inf  # the two strictest served standards (a tie counts twice)
         for m in range(s):
             w = kt * factor[h, m]
-            rev_if[m] = w / max((total[m] - w * serve[i, m]) + w, 1e-12) * quarter_market[m]
+            others = total[m] - w * serve[i, m]
+            rev_if[m] = w / np_maximum(others + w, 1e-12) * quarter_market[m]
             unit[m] = fixed + variable * rev_if[m]
             terms[m] = (fixed + variable * revenue_fj[i, m]) * serve[i, m]
             if serve[i, m]:
@@ -141,14 +168,14 @@ def choose_markets(
                     t1, t2 = sigma[m], t1
                 elif sigma[m] > t2:
                     t2 = sigma[m]
-        t2 = max(t2, 0.0) if s > 1 else 0.0
+        t2 = np_maximum(t2, 0.0)  # s > 1 (enabled)
         served_units = row_sum(terms, s)
         nondiv = not divisible[i]
         entered = 0
         for m in range(s):
             was = serve[i, m]
             without = t2 if (was and sigma[m] == t1) else t1
-            with_m = without if without >= sigma[m] else sigma[m]
+            with_m = np_maximum(without, sigma[m])
             own = (with_m if nondiv else sigma[m]) * unit[m]
             spill = (with_m - without) * (served_units - unit[m] * was) if nondiv else 0.0
             value = margin * rev_if[m] - own - spill
@@ -173,3 +200,48 @@ def revenue_exposure(alive, home, revenue_fj, n_states):
             for m in range(s):
                 out[h, m] += revenue_fj[i, m]
     return out
+
+
+@njit(cache=True)
+def frontier(alive, home, k, n_states, top_k):
+    """Mean capability of each state's ``top_k`` best living firms, summed best first like
+    ``FirmPopulation.frontier`` (which sorts; this keeps a running top ``top_k`` per state)."""
+    best = np.full((n_states, max(top_k, 1)), -np.inf)
+    count = np.zeros(n_states, np.int64)
+    for i in range(len(alive)):
+        if not alive[i] or top_k < 1:
+            continue
+        h, v = home[i], k[i]
+        if count[h] == top_k and not v > best[h, top_k - 1]:
+            continue
+        r = min(count[h], top_k - 1)  # insert v, dropping the smallest if full
+        while r > 0 and best[h, r - 1] < v:
+            best[h, r] = best[h, r - 1]
+            r -= 1
+        best[h, r] = v
+        count[h] = min(count[h] + 1, top_k)
+    out = np.zeros(n_states)
+    for h in range(n_states):
+        total = 0.0
+        for r in range(count[h]):
+            total += best[h, r]
+        out[h] = total / max(count[h], 1)
+    return out
+
+
+@njit(cache=True)
+def stocks(alive, home, loc, k, safety, n_states, n_localities):
+    """Living firms, their capability and safety effort by home state, and firms and capability
+    by locality (``loc`` >= 0), summed in slot order like ``np.bincount``."""
+    firms, capability, effort = np.zeros(n_states, np.int64), np.zeros(n_states), np.zeros(n_states)
+    local_firms, local_capability = np.zeros(n_localities, np.int64), np.zeros(n_localities)
+    for i in range(len(alive)):
+        if alive[i]:
+            h = home[i]
+            firms[h] += 1
+            capability[h] += k[i]
+            effort[h] += safety[i]
+            if loc[i] >= 0:
+                local_firms[loc[i]] += 1
+                local_capability[loc[i]] += k[i]
+    return firms, capability, effort, local_firms, local_capability
