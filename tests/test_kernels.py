@@ -57,6 +57,8 @@ def _world(seed: int, n: int = 400, S: int = 15):
         home=rng.integers(0, S, n).astype(np.int16),
         divisible=rng.random(n) < 0.3,
         serve=(rng.random((n, S)) < 0.2) & alive[:, None],
+        revenue_fj=np.zeros((n, S)),
+        revenue=np.zeros(n),
     )
     pop.serve[np.arange(n), pop.home] = alive
     ban = np.where(rng.random((S, S)) < 0.1, rng.choice([0.5, 1.0], (S, S)), 0.0)
@@ -122,17 +124,19 @@ def test_pairwise_row_sum_is_numpys():
         assert _same(got, expected), n
 
 
-def test_frontier_and_stocks_kernels_match_the_reference(reference):
+def test_frontier_stocks_and_flows_kernels_match_the_reference(reference):
     cfg = compose_config("baseline", {"firms.n_initial": 600, "steps": 4})
     m = RegulatoryCompetition(config=cfg, seed=3).run()
     pop, rng = m.firms, np.random.default_rng(1)
     for top_k in (0, 1, 3, 40):
         pop.p.frontier_k = top_k
         pop.k[:] = np.round(rng.lognormal(0.0, 1.0, len(pop.k)), 1)  # many ties
+        fm, inc = rng.poisson(2.0, len(pop.k)), rng.poisson(0.5, len(pop.k))
+        pop.compliance[:] = rng.lognormal(0.0, 4.0, len(pop.k))
         out = {}
         for on in (True, False):
             reference(on)
-            out[on] = pop.stocks()
+            out[on] = {**pop.stocks(), **pop.flows(fm, inc)}
         assert out[True].keys() == out[False].keys()
         for key in out[True]:
             assert _same(out[True][key], out[False][key]), (top_k, key)

@@ -335,16 +335,18 @@ class FirmPopulation:
     def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state sums of what living firms did this quarter."""
         a, h, S = self.alive, self.home, self.S
+        in_market = {"incidents_in_market": self.by_market(inc)}
         if kernels.enabled(S):
-            exposure = kernels.revenue_exposure(a, h, self.revenue_fj, S)
-        else:
-            cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
-            exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
+            sums = kernels.flows(a, h, fm, self.open, inc, self.compliance, self.revenue_fj, S)
+            keys = ("releases", "open_releases", "incidents", "compliance", "revenue_exposure")
+            return {**dict(zip(keys, sums, strict=True)), **in_market}
+        cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
+        exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
         return {
             "releases": np.bincount(h[a], fm[a], S),
             "open_releases": np.bincount(h[a], (fm * self.open)[a], S),
             "incidents": np.bincount(h[a], inc[a], S),
-            "incidents_in_market": self.by_market(inc),
+            **in_market,
             "compliance": np.bincount(h[a], self.compliance[a], S),
             "revenue_exposure": exposure,
         }

@@ -189,17 +189,23 @@ def choose_markets(
 
 
 @njit(cache=True)
-def revenue_exposure(alive, home, revenue_fj, n_states):
-    """Revenue of each home state's living firms in each market, summed in slot order like
-    ``np.bincount`` (``FirmPopulation.flows``)."""
+def flows(alive, home, releases, open_weights, incidents, compliance, revenue_fj, n_states):
+    """Per-state sums over living firms of releases, open releases, incidents, compliance and
+    revenue in each market, in slot order like ``np.bincount`` (``FirmPopulation.flows``)."""
     s = revenue_fj.shape[1]
-    out = np.zeros((n_states, s))
+    fm, fm_open = np.zeros(n_states), np.zeros(n_states)
+    inc, cost = np.zeros(n_states), np.zeros(n_states)
+    exposure = np.zeros((n_states, s))
     for i in range(len(alive)):
         if alive[i]:
             h = home[i]
+            fm[h] += releases[i]
+            fm_open[h] += releases[i] * open_weights[i]
+            inc[h] += incidents[i]
+            cost[h] += compliance[i]
             for m in range(s):
-                out[h, m] += revenue_fj[i, m]
-    return out
+                exposure[h, m] += revenue_fj[i, m]
+    return fm, fm_open, inc, cost, exposure
 
 
 @njit(cache=True)

@@ -36,7 +36,8 @@ def market_revenue(
     """Quarterly revenue of each firm in each market it serves (USD bn): share times market,
     times the firm's luck if given. Returns it and its sum over markets."""
     if kernels.enabled(pop.S):
-        revenue_fj, revenue = np.empty(pop.serve.shape), np.empty(len(ktheta))
+        # Written over the population's own buffers: nothing keeps last quarter's revenue.
+        revenue_fj, revenue = pop.revenue_fj, pop.revenue
         luck = np.ones(len(ktheta)) if luck is None else luck  # x * 1.0 is x: same bits
         kernels.market_revenue(
             ktheta, _factor(pop, j), pop.home, pop.serve, j.market / 4.0, luck, revenue_fj, revenue
