@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 USE_KERNELS = True
 
@@ -24,6 +23,35 @@ USE_KERNELS = True
 def enabled(n_markets: int) -> bool:
     """Whether the compiled kernels serve a world of ``n_markets`` markets."""
     return USE_KERNELS and n_markets > 1
+
+
+class _Deferred:
+    """A kernel compiled on its first call, so that importing the model does not import numba
+    (about 0.3 s; a process that only reads results never pays it)."""
+
+    def __init__(self, fn, options: dict) -> None:
+        self.fn, self.options = fn, options
+
+    def __call__(self, *args):
+        _compile_all()
+        return globals()[self.fn.__name__](*args)
+
+
+def njit(**options):
+    """``numba.njit(cache=True, **options)``, deferred to the first call of any kernel."""
+    return lambda fn: _Deferred(fn, options)
+
+
+def _compile_all() -> None:
+    """Replace every deferred kernel of this module by its numba dispatcher (which loads the
+    machine code from numba's cache, or compiles it, per argument types on first call). All at
+    once, since kernels call one another through this module's globals."""
+    import numba
+
+    names = [name for name, obj in globals().items() if isinstance(obj, _Deferred)]
+    for name in names:
+        deferred = globals()[name]
+        globals()[name] = numba.njit(**deferred.options)(deferred.fn)
 
 
 @njit(cache=True, inline="always")

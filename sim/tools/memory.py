@@ -4,7 +4,8 @@ The firms dominate: every slot of the population's arrays holds scalar attribute
 per market (served flags, revenue), and building the world makes temporaries of the same shape
 (a firm's Mesa agent is made only on request: sim/agents/firms.py). Entry crowding
 (docs/ODD.md 7.7k) bounds the population at ``firms.entry_crowding`` times each state's initial
-firms, so the peak is known before the first quarter.
+firms, so the peak is known before the first quarter. A process's one-off costs (its imports, and
+the compiled kernels of sim/agents/kernels.py, about 15 MB once loaded) are not the world's.
 """
 
 from __future__ import annotations
