@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.firms import Jurisdictions
+from sim.agents.firms import Jurisdictions, entry_reference
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     home = np.repeat(np.arange(model.S), counts)
     k = model.scale[home] * rng.lognormal(0.0, p.capability_sigma, len(home))
     pop = model.firms
+    market = np.array([s.ai_market0 for s in model.states])  # read once, not from the config
+    pop.reference = entry_reference(weights, p.n_initial, market, model.world_scale)
     pop.add(model, home, k, np.full(len(home), p.entry_capital), model.open_share)
     j = model.jurisdictions()
     net = settle_markets(model, rng, j)

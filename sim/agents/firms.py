@@ -149,6 +149,7 @@ class FirmPopulation:
         # scales firms' USD constants and stands for the use of AI (incidents).
         self.kbar = 1.0
         self.money = 1.0
+        self.reference: tuple[np.ndarray, np.ndarray] | None = None  # of entry crowding
 
     # -- population bookkeeping -------------------------------------------------------------
 
@@ -406,9 +407,9 @@ class FirmPopulation:
         return medians
 
     def _entry_reference(self, model: mesa.Model) -> tuple[np.ndarray, np.ndarray]:
-        if getattr(self, "_reference", None) is None:  # once: it depends on the config only
-            self._reference = start_reference(model.cfg, model.world_scale)
-        return self._reference
+        if self.reference is None:  # once: it depends on the config only (sim/start.py sets it)
+            self.reference = start_reference(model.cfg, model.world_scale)
+        return self.reference
 
 
 # Expected counts above this are drawn at this value: counts summed over two million firms and
@@ -426,10 +427,17 @@ def start_reference(cfg, world_scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Each state's initial firms (at least one) and initial market (USD bn/yr, scaled like
     ``Jurisdictions.market``): the reference of entry crowding."""
     weights = np.array([float(st.firm_weight) for st in cfg.states.values()])
+    market = np.array([float(st.ai_market) for st in cfg.states.values()])
+    return entry_reference(weights, cfg.firms.n_initial, market, world_scale)
+
+
+def entry_reference(
+    weights: np.ndarray, n_initial: int, ai_market: np.ndarray, world_scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`start_reference` from the states' firm weights and AI markets (USD bn/yr)."""
     total = weights.sum()
-    firms0 = cfg.firms.n_initial * weights / total if total > 0 else np.zeros(len(weights))
-    market0 = np.array([float(st.ai_market) for st in cfg.states.values()]) * world_scale
-    return np.maximum(firms0, 1.0), market0
+    firms0 = n_initial * weights / total if total > 0 else np.zeros(len(weights))
+    return np.maximum(firms0, 1.0), ai_market * world_scale
 
 
 def entry_room(
