@@ -31,7 +31,7 @@ from omegaconf import DictConfig
 
 from sim import events, local_world, restrictive_signal, start
 from sim.agents.central_regulator import CentralRegulator
-from sim.agents.firms import Firm, FirmPopulation, Jurisdictions
+from sim.agents.firms import AgentsByType, Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
 from sim.agents.location import LocalLayout
 from sim.agents.regime import RegimeDynamics
@@ -416,5 +416,16 @@ class RegulatoryCompetition(mesa.Model):
 
     @property
     def firm_agents(self) -> list[Firm]:
-        """The living Firm agents (a list, for O(1) indexing)."""
-        return [a for a in self.firms.agents if a is not None]
+        """The living Firm agents (a list, for O(1) indexing), made on this request."""
+        return self.firms.living_agents(self)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent, the firms' made on this request (sim/agents/firms.py)."""
+        self.firms.living_agents(self)
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> AgentsByType:
+        """Agents by type; asking for ``Firm`` makes the firms' agents (sim/agents/firms.py)."""
+        return AgentsByType(self, super().agents_by_type)

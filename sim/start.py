@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.firms import Jurisdictions
+from sim.agents.firms import Jurisdictions, entry_reference
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     home = np.repeat(np.arange(model.S), counts)
     k = model.scale[home] * rng.lognormal(0.0, p.capability_sigma, len(home))
     pop = model.firms
+    market = np.array([s.ai_market0 for s in model.states])  # read once, not from the config
+    pop.reference = entry_reference(weights, p.n_initial, market, model.world_scale)
     pop.add(model, home, k, np.full(len(home), p.entry_capital), model.open_share)
     j = model.jurisdictions()
     net = settle_markets(model, rng, j)
@@ -78,14 +80,13 @@ def settle_markets(
     quiet = 0
     for _ in range(40):
         before = pop.serve.copy()
-        pop.revenue_fj = market_revenue(pop, ktheta, j)
+        pop.revenue_fj, _ = market_revenue(pop, ktheta, j)
         choose_markets(pop, j, rng, review_prob=p.market_review)
         changed = int((before != pop.serve).any(axis=1).sum())
         quiet = quiet + 1 if changed <= 0.005 * pop.n else 0
         if quiet >= 3:
             break
-    pop.revenue_fj = market_revenue(pop, ktheta, j)
-    pop.revenue = pop.revenue_fj.sum(axis=1)
+    pop.revenue_fj, pop.revenue = market_revenue(pop, ktheta, j)
     pop.compliance, _ = compliance_costs(pop, j)
     inflow = pop.inflow(ktheta, j)
     a, h = pop.alive, pop.home

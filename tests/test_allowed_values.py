@@ -277,15 +277,16 @@ def test_no_entry_rate_makes_the_population_explode(rate):
 
 
 def test_a_world_that_will_not_fit_in_memory_is_refused_in_one_line(monkeypatch):
-    monkeypatch.setattr(memory, "available_bytes", lambda: 4 * 1024**3)
+    monkeypatch.setattr(memory, "available_bytes", lambda: 1024**3)
     with pytest.raises(ConfigError, match=r"^firms.n_initial = 2000000: this world needs about"):
         compose_config("baseline", {"firms.n_initial": 2_000_000})
-    compose_config("baseline", {"firms.n_initial": 3000})  # the default world fits in 4 GB
+    compose_config("baseline", {"firms.n_initial": 3000})  # the default world fits in 1 GB
 
 
 def test_the_memory_estimate_covers_a_measured_run():
     n = 5000
     cfg = compose_config("baseline", {"firms.n_initial": n, "steps": 2})
+    RegulatoryCompetition(seed=0, steps=1, **{"firms.n_initial": 100}).run()  # load the kernels
     tracemalloc.start()
     try:
         RegulatoryCompetition(seed=0, config=cfg).run()

@@ -4,16 +4,25 @@ All firm state lives in NumPy arrays indexed by a *slot*; a :class:`Firm` agent 
 on its slot, so ``model.agents_by_type[Firm]`` and Mesa's tooling work while every per-step
 update is an array operation. A slot keeps its index for the firm's whole life; a firm that exits
 frees its slot for a later entrant, so no array is ever compacted and no agent re-indexed.
+The agents are made on request (:meth:`FirmPopulation.living_agents`), not per entrant: a run
+that never looks at them never pays for a million Python objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
-from sim.agents.markets import choose_markets, compliance_costs, market_revenue
+from sim.agents import kernels
+from sim.agents.markets import (
+    choose_markets,
+    compliance_costs,
+    market_revenue,
+    revenue_weighted,
+)
 
 
 @dataclass
@@ -84,6 +93,26 @@ class Firm(mesa.Agent):
         return [self.model.state_names[j] for j in np.flatnonzero(self._pop.serve[self.slot])]
 
 
+class AgentsByType(Mapping):
+    """Mesa's agents by type, as ``Model.agents_by_type`` gives them, except that asking for
+    the Firm agents makes those not yet made (the data collector asks only for other types)."""
+
+    def __init__(self, model: mesa.Model, by_type: dict) -> None:
+        self._model, self._by_type = model, by_type
+
+    def __getitem__(self, agent_type: type) -> mesa.agent.AgentSet:
+        if agent_type is Firm:
+            self._model.firms.living_agents(self._model)
+        return self._by_type[agent_type]
+
+    def __iter__(self) -> Iterator[type]:
+        self._model.firms.living_agents(self._model)
+        return iter(self._by_type)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 _FLOAT = ("k", "capital", "talent", "safety", "safety_pref", "revenue", "compliance", "rd", "z")
 
 
@@ -109,7 +138,7 @@ class FirmPopulation:
         self.revenue_fj = np.zeros((capacity, n_states))
         self.releases = np.zeros(capacity, np.int64)
         self.incidents = np.zeros(capacity, np.int64)
-        self.agents: list[Firm | None] = [None] * capacity
+        self.agents: list[Firm | None] = [None] * capacity  # made on request
         # Firm efficiency z = A_s * u_f: the state's productivity term and the firm's own, both
         # inferred at the start so that every initial firm is on the balanced-growth path
         # (sim/start.py: infer_efficiency); entrants draw u around their state's term.
@@ -120,6 +149,7 @@ class FirmPopulation:
         # scales firms' USD constants and stands for the use of AI (incidents).
         self.kbar = 1.0
         self.money = 1.0
+        self.reference: tuple[np.ndarray, np.ndarray] | None = None  # of entry crowding
 
     # -- population bookkeeping -------------------------------------------------------------
 
@@ -171,15 +201,21 @@ class FirmPopulation:
         self.revenue_fj[slots] = 0.0
         self.releases[slots] = 0
         self.incidents[slots] = 0
-        for s in slots:  # one Mesa agent per entrant, not per firm per step
-            self.agents[s] = Firm(model, int(s))
         return slots
 
+    def living_agents(self, model: mesa.Model) -> list[Firm]:
+        """The living firms' Mesa agents, made now for the firms that have none yet."""
+        for s in np.flatnonzero(self.alive):
+            if self.agents[s] is None:
+                self.agents[s] = Firm(model, int(s))
+        return [a for a in self.agents if a is not None]
+
     def remove(self, slots: np.ndarray) -> None:
-        """Exit: free the slots and deregister the agents."""
+        """Exit: free the slots and deregister the agents made for them."""
         for s in slots:
-            self.agents[s].remove()
-            self.agents[s] = None
+            if self.agents[s] is not None:
+                self.agents[s].remove()
+                self.agents[s] = None
         self.alive[slots] = False
         self.loc[slots] = -1
         for name in ("k", "capital", "revenue", "compliance", "rd"):
@@ -194,12 +230,13 @@ class FirmPopulation:
         p, rng, a = self.p, self.rng, self.alive
         home = self.home
         self.money = j.money
-        self.serve &= (j.ban.T < 1.0)[home]  # a full ban shuts the market at once, for everyone
+        open_ok = j.ban.T < 1.0
+        if not open_ok.all():  # a full ban shuts the market at once, for everyone
+            self.serve &= open_ok[home]
         ktheta = np.where(a, self.k, 0.0) ** p.share_exponent
 
         luck = rng.lognormal(-0.5 * p.revenue_noise**2, p.revenue_noise, len(a))
-        self.revenue_fj = market_revenue(self, ktheta, j) * luck[:, None]
-        self.revenue = self.revenue_fj.sum(axis=1)
+        self.revenue_fj, self.revenue = market_revenue(self, ktheta, j, luck)
         self.compliance, sigma_max = compliance_costs(self, j)
         self.compliance += np.where(a, self.layout.compliance[self.loc], 0.0)
 
@@ -212,7 +249,7 @@ class FirmPopulation:
         # Safety effort follows the strictest standard the firm applies (the Brussels effect):
         # a non-divisible firm applies its strictest market's standard everywhere.
         served_rev = np.maximum(self.revenue, 1e-12)
-        tailored = (self.revenue_fj * j.stringency[None, :]).sum(axis=1) / served_rev
+        tailored = revenue_weighted(self.revenue_fj, j.stringency) / served_rev
         standard = np.where(self.divisible, tailored, sigma_max)
         target = np.maximum(self.safety_pref, standard)
         self.safety += p.safety_adjust * (target - self.safety)
@@ -260,6 +297,8 @@ class FirmPopulation:
     def frontier(self) -> np.ndarray:
         """Each state's frontier: the mean capability of its ``firms.frontier_k`` best firms."""
         a, S = self.alive, self.S
+        if kernels.enabled(S) and not np.isnan(self.k).any():  # a NaN would sort differently
+            return kernels.frontier(a, self.home, self.k, S, self.p.frontier_k)
         h, k = self.home[a], self.k[a]
         order = np.lexsort((-k, h))  # by state, then best first
         hs, ks = h[order], k[order]
@@ -297,13 +336,18 @@ class FirmPopulation:
     def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state sums of what living firms did this quarter."""
         a, h, S = self.alive, self.home, self.S
+        in_market = {"incidents_in_market": self.by_market(inc)}
+        if kernels.enabled(S):
+            sums = kernels.flows(a, h, fm, self.open, inc, self.compliance, self.revenue_fj, S)
+            keys = ("releases", "open_releases", "incidents", "compliance", "revenue_exposure")
+            return {**dict(zip(keys, sums, strict=True)), **in_market}
         cells = (h[a, None].astype(np.int64) * S + np.arange(S)).ravel()
         exposure = np.bincount(cells, self.revenue_fj[a].ravel(), S * S).reshape(S, S)
         return {
             "releases": np.bincount(h[a], fm[a], S),
             "open_releases": np.bincount(h[a], (fm * self.open)[a], S),
             "incidents": np.bincount(h[a], inc[a], S),
-            "incidents_in_market": self.by_market(inc),
+            **in_market,
             "compliance": np.bincount(h[a], self.compliance[a], S),
             "revenue_exposure": exposure,
         }
@@ -311,8 +355,12 @@ class FirmPopulation:
     def stocks(self) -> dict[str, np.ndarray]:
         """Per-state sums over the firms alive at the end of the quarter."""
         a, h, S = self.alive, self.home, self.S
-        placed = a & (self.loc >= 0)
         L = self.layout.L
+        if kernels.enabled(S):
+            totals = kernels.stocks(a, h, self.loc, self.k, self.safety, S, L)
+            keys = ("firms", "capability", "safety", "local_firms", "local_capability")
+            return {**dict(zip(keys, totals, strict=True)), "frontier": self.frontier()}
+        placed = a & (self.loc >= 0)
         return {
             "capability": np.bincount(h[a], self.k[a], S),
             "firms": np.bincount(h[a], minlength=S),
@@ -338,21 +386,30 @@ class FirmPopulation:
         if counts.sum() == 0:
             return counts
         home = np.repeat(np.arange(self.S), counts)
-        medians = np.array(
-            [
-                np.median(self.k[self.alive & (self.home == h)]) if n_home[h] else model.scale[h]
-                for h in range(self.S)
-            ]
-        )
+        medians = self._median_capability(model, np.flatnonzero(counts), n_home)
         k = p.entry_capability * medians[home] * rng.lognormal(0.0, p.entry_sigma, len(home))
         capital = p.entry_capital * j.money * (1.0 + j.F[home])
         self.add(model, home, k, capital, model.open_share)
         return counts
 
+    def _median_capability(
+        self, model: mesa.Model, states: np.ndarray, n_home: np.ndarray
+    ) -> np.ndarray:
+        """Median capability of the living firms of each of ``states`` (others: unused, 0),
+        the state's scale where it has none: the yardstick of its entrants."""
+        medians = np.zeros(self.S)
+        living = np.flatnonzero(self.alive)
+        by_state = living[np.argsort(self.home[living], kind="stable")]
+        start = np.concatenate(([0], np.cumsum(n_home)))
+        for h in states:
+            mine = by_state[start[h] : start[h + 1]]
+            medians[h] = np.median(self.k[mine]) if n_home[h] else model.scale[h]
+        return medians
+
     def _entry_reference(self, model: mesa.Model) -> tuple[np.ndarray, np.ndarray]:
-        if getattr(self, "_reference", None) is None:  # once: it depends on the config only
-            self._reference = start_reference(model.cfg, model.world_scale)
-        return self._reference
+        if self.reference is None:  # once: it depends on the config only (sim/start.py sets it)
+            self.reference = start_reference(model.cfg, model.world_scale)
+        return self.reference
 
 
 # Expected counts above this are drawn at this value: counts summed over two million firms and
@@ -370,10 +427,17 @@ def start_reference(cfg, world_scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Each state's initial firms (at least one) and initial market (USD bn/yr, scaled like
     ``Jurisdictions.market``): the reference of entry crowding."""
     weights = np.array([float(st.firm_weight) for st in cfg.states.values()])
+    market = np.array([float(st.ai_market) for st in cfg.states.values()])
+    return entry_reference(weights, cfg.firms.n_initial, market, world_scale)
+
+
+def entry_reference(
+    weights: np.ndarray, n_initial: int, ai_market: np.ndarray, world_scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`start_reference` from the states' firm weights and AI markets (USD bn/yr)."""
     total = weights.sum()
-    firms0 = cfg.firms.n_initial * weights / total if total > 0 else np.zeros(len(weights))
-    market0 = np.array([float(st.ai_market) for st in cfg.states.values()]) * world_scale
-    return np.maximum(firms0, 1.0), market0
+    firms0 = n_initial * weights / total if total > 0 else np.zeros(len(weights))
+    return np.maximum(firms0, 1.0), ai_market * world_scale
 
 
 def entry_room(

@@ -11,24 +11,44 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents import kernels
+
 if TYPE_CHECKING:
     from sim.agents.firms import FirmPopulation, Jurisdictions
 
 
-def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
-    """Weight of every firm in every market if it served it: k^theta, home bias, bans."""
-    # factor[h, m]: how much a firm from h weighs in market m (home bias, share not banned,
-    # access opened by agreements).
+def _factor(pop: FirmPopulation, j: Jurisdictions) -> np.ndarray:
+    """factor[h, m]: how much a firm from h weighs in market m (home bias, share not banned,
+    access opened by agreements)."""
     factor = (1.0 - j.ban.T) * j.market_access.T
     factor[np.diag_indices(pop.S)] *= pop.p.home_bias
-    return ktheta[:, None] * factor[pop.home]
+    return factor
 
 
-def market_revenue(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
-    """Quarterly revenue of each firm in each market it serves (USD bn): share times market."""
+def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
+    """Weight of every firm in every market if it served it: k^theta, home bias, bans."""
+    return ktheta[:, None] * _factor(pop, j)[pop.home]
+
+
+def market_revenue(
+    pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions, luck: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Quarterly revenue of each firm in each market it serves (USD bn): share times market,
+    times the firm's luck if given. Returns it and its sum over markets."""
+    if kernels.enabled(pop.S):
+        # Written over the population's own buffers: nothing keeps last quarter's revenue.
+        revenue_fj, revenue = pop.revenue_fj, pop.revenue
+        luck = np.ones(len(ktheta)) if luck is None else luck  # x * 1.0 is x: same bits
+        kernels.market_revenue(
+            ktheta, _factor(pop, j), pop.home, pop.serve, j.market / 4.0, luck, revenue_fj, revenue
+        )
+        return revenue_fj, revenue
     w = _weights(pop, ktheta, j) * pop.serve
     denom = w.sum(axis=0)
-    return w / np.maximum(denom, 1e-12) * (j.market / 4.0)
+    revenue_fj = w / np.maximum(denom, 1e-12) * (j.market / 4.0)
+    if luck is not None:
+        revenue_fj *= luck[:, None]
+    return revenue_fj, revenue_fj.sum(axis=1)
 
 
 def _cost_per_unit(pop: FirmPopulation, revenue_fj: np.ndarray) -> np.ndarray:
@@ -43,12 +63,28 @@ def compliance_costs(pop: FirmPopulation, j: Jurisdictions) -> tuple[np.ndarray,
     standard of all its markets everywhere (the Brussels effect, Bradford 2020).
     """
     sigma = j.stringency
+    if kernels.enabled(pop.S):
+        n = len(pop.serve)
+        cost, sigma_max = np.empty(n), np.empty(n)
+        fixed = pop.p.compliance_fixed * pop.money
+        kernels.compliance_costs(
+            pop.serve, pop.divisible, sigma, pop.revenue_fj, fixed,
+            pop.p.compliance_variable, cost, sigma_max,
+        )  # fmt: skip
+        return cost, sigma_max
     sigma_max = np.zeros(len(pop.serve))
     for m in range(pop.S):  # S is small; avoids an N x S temporary
         np.maximum(sigma_max, pop.serve[:, m] * sigma[m], out=sigma_max)
     applied = np.where(pop.divisible[:, None], sigma[None, :], sigma_max[:, None])
     cost = (applied * _cost_per_unit(pop, pop.revenue_fj) * pop.serve).sum(axis=1)
     return cost, sigma_max
+
+
+def revenue_weighted(revenue_fj: np.ndarray, per_market: np.ndarray) -> np.ndarray:
+    """Each firm's sum over markets of its revenue there times ``per_market``."""
+    if kernels.enabled(revenue_fj.shape[1]):
+        return kernels.revenue_weighted(revenue_fj, per_market)
+    return (revenue_fj * per_market[None, :]).sum(axis=1)
 
 
 def choose_markets(
@@ -64,6 +100,24 @@ def choose_markets(
     review = np.flatnonzero(pop.alive & (rng.random(len(pop.alive)) < review_prob))
     entry_cost = np.zeros(len(pop.alive))
     if len(review) == 0:
+        return entry_cost
+    if kernels.enabled(pop.S):
+        ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
+        money = pop.money
+        costs = np.array(
+            [
+                p.compliance_fixed * money,
+                p.compliance_variable,
+                p.margin,
+                p.market_payback,
+                p.market_entry_cost * money,
+            ]
+        )
+        open_ok = np.ascontiguousarray(j.ban.T < 1.0)
+        entry_cost[review] = kernels.choose_markets(
+            review, ktheta, _factor(pop, j), pop.home, pop.serve, pop.divisible,
+            j.stringency, j.market / 4.0, pop.revenue_fj, open_ok, costs,
+        )  # fmt: skip
         return entry_cost
     serve = pop.serve[review]
     home = pop.home[review]

@@ -1,18 +1,21 @@
 """How much memory a world needs, estimated before it is built (docs/ODD.md 7.10).
 
-The firms dominate: every slot of the population's arrays holds a Mesa agent, scalar attributes
-and one row per market (served flags, revenue), and a quarter's update makes temporaries of the
-same shape. Entry crowding (docs/ODD.md 7.7k) bounds the population at ``firms.entry_crowding``
-times each state's initial firms, so the peak is known before the first quarter.
+The firms dominate: every slot of the population's arrays holds scalar attributes and one row
+per market (served flags, revenue), and building the world makes temporaries of the same shape
+(a firm's Mesa agent is made only on request: sim/agents/firms.py). Entry crowding
+(docs/ODD.md 7.7k) bounds the population at ``firms.entry_crowding`` times each state's initial
+firms, so the peak is known before the first quarter. A process's one-off costs (its imports, and
+the compiled kernels of sim/agents/kernels.py, about 15 MB once loaded) are not the world's.
 """
 
 from __future__ import annotations
 
 import os
 
-# Measured peak resident memory per firm slot (150,000-250,000 firms, 15 states: about 2,160
-# bytes): a fixed part (the Mesa agent, scalar arrays) and a part per market.
-SLOT_BYTES, SLOT_BYTES_PER_MARKET = 1000, 80
+# Peak memory per firm slot, measured with tracemalloc (5,000-100,000 firms, 15 states: 330-450
+# bytes, the peak during the build's market settling), with a margin: a fixed part (scalar
+# arrays and their temporaries) and a part per market (served flags, revenue and its successor).
+SLOT_BYTES, SLOT_BYTES_PER_MARKET = 250, 20
 # Collected rows (states and localities) per quarter, each a dict of about 30 values.
 ROW_BYTES = 1500
 GROWTH = 1.25  # the population's arrays grow by a quarter when full (sim/agents/firms.py)
