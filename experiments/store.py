@@ -118,17 +118,22 @@ class JobStore:
             self.manifest["failed"].pop(str(run.replicate), None)
 
     def _next_segment(self) -> int:
-        numbers = [int(m["n"]) for p in self.folder.iterdir() if (m := _SEGMENT.match(p.name))]
+        numbers = [int(m["n"]) for p, m in _segments(self.folder)]
         named = [r["segment"] for r in self.manifest["runs"].values()]
         return max([*numbers, *named], default=-1) + 1
 
     def _remove_unnamed(self) -> None:
         """Remove the segments no run of the manifest points to."""
         named = {r["segment"] for r in self.manifest["runs"].values()}
-        for path in self.folder.iterdir():
-            m = _SEGMENT.match(path.name)
-            if m and int(m["n"]) not in named:
+        for path, m in _segments(self.folder):
+            if int(m["n"]) not in named:
                 path.unlink(missing_ok=True)
+
+
+def _segments(folder: Path) -> list[tuple[Path, re.Match]]:
+    """The segment files in ``folder`` (files only: anything else there is not ours)."""
+    found = ((p, _SEGMENT.match(p.name)) for p in folder.iterdir())
+    return [(p, m) for p, m in found if m and p.is_file()]
 
 
 def _runs_meta(runs: list[Finished]) -> dict:
