@@ -128,6 +128,7 @@ class CachedConfigLoader(ConfigLoaderImpl):
             tuple(structural),
         )
         if key not in _COMPOSED:
+            # (deep copies, not pickles: Hydra's plugin configs' classes do not pickle)
             _COMPOSED[key] = super().load_sweep_config(master_config, structural)
             if len(_COMPOSED) > COMPOSED_SIZE:
                 _COMPOSED.popitem(last=False)
