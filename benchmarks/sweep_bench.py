@@ -22,6 +22,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,21 @@ def sweep(
     return wall, peak
 
 
+def overhead_cpu(steps: int | None, n: int = 12) -> tuple[float, float]:
+    """CPU seconds of one job's overhead and of one run, from three sweeps with the basic
+    launcher (in process): ``n`` jobs of 1 run, 1 job of ``n`` runs, 1 job of 1 run. CPU time
+    of the finished processes, so other load on the machine does not count."""
+    cpu = []
+    for runs, per_job in ((n, 1), (n, n), (1, 1)):
+        with tempfile.TemporaryDirectory() as tmp:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            sweep("basic", runs, per_job, Path(tmp), steps)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    jobs, block, one = cpu
+    return (jobs - block) / (n - 1), (block - one) / (n - 1)
+
+
 def job_times(jobs_dir: Path) -> dict:
     """From the jobs' manifests: when the first started, the last ended, and their runs' time."""
     manifests = [json.loads(p.read_text()) for p in jobs_dir.glob("*/runs.json")]
@@ -216,9 +232,14 @@ def targets(runs: int, per_job: int, steps: int | None) -> None:
     print(f"  peak memory, runner + workers    {peak:8.0f} MB  target {MEMORY_TARGET:.0f} MB "
           f" {verdict(peak, MEMORY_TARGET)}")  # fmt: skip
     print(f"  files written                    {files:8d}     ({files / runs:.2f} per run)")
-    print(f"  per-job overhead                 {overhead:8.3f} s   = {overhead / per_job_sim:.1%}"
+    print(f"  per-job overhead, wall           {overhead:8.3f} s   = {overhead / per_job_sim:.1%}"
           f" of a job's simulation ({per_job_sim:.1f} s); target < {OVERHEAD_TARGET:.0%}  "
           f"{verdict(overhead / per_job_sim, OVERHEAD_TARGET)}")  # fmt: skip
+    job_cpu, run_cpu = overhead_cpu(steps)
+    share = job_cpu / (per_job * run_cpu)
+    print(f"  per-job overhead, CPU            {job_cpu:8.3f} s   = {share:.1%} of a job's "
+          f"simulation ({per_job} x {run_cpu:.3f} s); target < {OVERHEAD_TARGET:.0%}  "
+          f"{verdict(share, OVERHEAD_TARGET)}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         serial = serial_loop(200, Path(tmp) / "serial", steps=steps)
     with tempfile.TemporaryDirectory() as tmp:
@@ -249,12 +270,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--launchers", nargs="+", default=list(CORES), choices=list(CORES))
     parser.add_argument("--steps", type=int, help="quarters per run (the baseline's 40)")
     parser.add_argument("--reproduce", action="store_true", help="time the full reproduction")
+    parser.add_argument("--overhead", action="store_true", help="per-job overhead (CPU) only")
     parser.add_argument("--quick", action="store_true", help="with --reproduce: the quick one")
     args = parser.parse_args(argv)
     horizon = f"{args.steps} quarters" if args.steps else "40 quarters"
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; baseline, {horizon}")
     if args.reproduce:
         reproduce(args.quick)
+    elif args.overhead:
+        job, run = overhead_cpu(args.steps)
+        print(f"per-job overhead {job:.3f} CPU s; a run {run:.3f} CPU s")
     elif args.runs > 200:
         targets(args.runs, (args.per_job or [100])[0], args.steps)
     else:

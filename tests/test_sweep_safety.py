@@ -211,7 +211,7 @@ def test_a_direct_multirun_respects_the_runners_lock(run_sim, tmp_path):
 @LINUX
 @pytest.mark.slow  # two concurrent sweeps in subprocesses
 def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
-    slow = ("--jobs", "2", "steps=40")
+    slow = ("--jobs", "2", "steps=40", "experiment.per_job=20")  # still running when checked
     first = start_runner(tiny, *slow)
     try:
         child = sweep_child(first)
@@ -235,7 +235,7 @@ def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
 @LINUX
 @pytest.mark.slow  # a sweep subprocess, interrupted
 def test_ctrl_c_stops_the_sweep_in_one_line(tiny):
-    runner = start_runner(tiny, "--jobs", "2", "steps=40")
+    runner = start_runner(tiny, "--jobs", "2", "steps=40", "experiment.per_job=20")
     child = sweep_child(runner)
     wait_for(lambda: list(tiny.glob("results/sweeps/*/jobs/*/runs.json")), 120, "the first job")
     runner.send_signal(signal.SIGINT)
