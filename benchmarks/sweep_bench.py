@@ -217,7 +217,7 @@ def targets(runs: int, per_job: int, steps: int | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.time()
         wall, peak = sweep("joblib", runs, per_job, Path(tmp), steps)
-        root = Path(tmp) / "results" / "sweeps" / "bench"
+        (root,) = (Path(tmp) / "results" / "sweeps").glob("bench*")  # bench+<digest>: steps=
         files = sum(p.is_file() for p in root.rglob("*"))
         jt = job_times(root / "jobs")
     start_up, aggregation = jt["first_start"] - t0, t0 + wall - jt["last_end"]
