@@ -146,6 +146,15 @@ def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], cho
     return "failed" if failed else "done"
 
 
+def release(model) -> None:
+    """Let a finished model be freed: Mesa's ``Agent._ids`` (a class-level dict keyed by model)
+    keeps every model ever built alive, 2-3 MB each, so a worker running thousands of runs
+    would grow by gigabytes."""
+    from mesa import Agent
+
+    Agent._ids.pop(model, None)
+
+
 def run_one(
     cfg: DictConfig, replicate: int, digest: str, label: str, overrides: list[str], choices: dict
 ) -> Finished:
@@ -161,6 +170,7 @@ def run_one(
         df.insert(0, "scenario", model.scenario)
         df.insert(0, "seed", model.seed)
         frames[name] = df
+    release(model)
     record = {
         "job": f"{job_id(overrides)}/{run_folder(replicate)}",
         "config_hash": digest,

@@ -230,3 +230,11 @@ def test_jobs_composed_from_the_cache_equal_hydras_own(tiny_dir):
             assert OmegaConf.to_yaml(got) == OmegaConf.to_yaml(want), job
             assert got.hydra.job.override_dirname == want.hydra.job.override_dirname
         assert len(_COMPOSED) == 2  # the first two jobs share one composition
+
+
+def test_a_job_keeps_no_finished_model_alive(tiny_dir, tmp_path):
+    from mesa import Agent
+
+    before = len(Agent._ids)  # Mesa keys its agent ids by model, for as long as it lives
+    run(tiny_dir, tmp_path)
+    assert len(Agent._ids) == before  # memory does not grow with the runs a worker does
