@@ -3,8 +3,11 @@ and step (per state, locality or instrument where the table has them), the swept
 seed as columns, and ``runs.parquet`` with one row per run. Whichever launcher ran the jobs, the
 dataset is the same, in the sweep's own job order.
 
-Only finished jobs (``done.json``) are read; a job with ``error.txt`` is reported by name with its
-error and a job with neither (a killed process) as missing, and both are left out, never half-in.
+Only finished runs (named by their job's manifest) are read; a failed run is reported by name
+with its error and a run that is neither (a killed job) as missing, and both are left out, never
+half-in. The tables are streamed, a few runs at a time (``CHUNK_RUNS``), so that memory does not
+grow with the number of runs; the dataset is the one concatenating every run's frame would give
+(same columns, order and types).
 
 The tables and ``sweep.json`` of one aggregation share a generation id (in every Parquet file's
 metadata and in ``sweep.json``, written last): a reader that finds different ids knows an
@@ -17,17 +20,21 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 import sim
-from experiments.jobs import DONE, ERROR
-from sim.tools.outputs import atomic_write, column_name, write_parquet
+from experiments.jobs import split_run
+from experiments.store import read_manifest, segment_name
+from sim.tools.outputs import arrow_table, atomic_write, column_name
 from sim.tools.runner import git_revision
 
 KEYS = ["run", "scenario", "seed", "replicate"]
+CHUNK_RUNS = 64  # runs read and written at a time: memory holds one such chunk per table
 
 
 @dataclass
@@ -51,21 +58,21 @@ class Report:
         return out
 
 
-def scan(jobs_dir: Path, jobs: list[str]) -> tuple[Report, list[dict]]:
-    """The state of each expected job: its ``done.json`` record, error, or nothing."""
-    report, records = Report(), []
-    for job in jobs:
-        folder = jobs_dir / job
-        try:
-            records.append(json.loads((folder / DONE).read_text()))
-            report.done.append(job)
-            continue
-        except (OSError, ValueError):
-            pass
-        if (folder / ERROR).is_file():
-            report.failed[job] = (folder / ERROR).read_text().splitlines()[0]
+def scan(jobs_dir: Path, names: list[str]) -> tuple[Report, list[dict]]:
+    """The state of each expected run from its job's manifest: its record, error, or nothing."""
+    report, records, manifests = Report(), [], {}
+    for name in names:
+        job, replicate = split_run(name)
+        if job not in manifests:
+            manifests[job] = read_manifest(jobs_dir / job)
+        manifest = manifests[job]
+        if (rec := manifest["runs"].get(str(replicate))) is not None:
+            records.append(rec)
+            report.done.append(name)
+        elif (err := manifest["failed"].get(str(replicate))) is not None:
+            report.failed[name] = err["error"].splitlines()[0]
         else:
-            report.missing.append(job)
+            report.missing.append(name)
     return report, records
 
 
@@ -78,14 +85,100 @@ def run_columns(record: dict) -> dict:
     return cols
 
 
-def _gather(jobs_dir: Path, records: list[dict], table: str) -> pd.DataFrame:
-    frames = []
+def _groups(records: list[dict]) -> Iterator[list[dict]]:
+    """Consecutive runs stored in the same segment, at most ``CHUNK_RUNS`` at a time."""
+    group: list[dict] = []
     for rec in records:
-        df = pd.read_parquet(jobs_dir / rec["job"] / f"{table}.parquet")
-        ident = pd.DataFrame({k: [v] * len(df) for k, v in run_columns(rec).items()})
-        df = df.drop(columns=[c for c in ident.columns if c in df.columns])
-        frames.append(pd.concat([ident, df.reset_index(drop=True)], axis=1))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)
+        if group and (len(group) == CHUNK_RUNS or _where(rec) != _where(group[0])):
+            yield group
+            group = []
+        group.append(rec)
+    if group:
+        yield group
+
+
+def _where(rec: dict) -> tuple[str, int]:
+    return split_run(rec["job"])[0], rec["segment"]
+
+
+def _ident(group: list[dict], counts: list[int]) -> pd.DataFrame:
+    """The identifying columns of a group's rows, typed as the runs' own frames would be
+    (``{key: [value] * rows}`` per run, concatenated); built at once when that is the same."""
+    idents = [run_columns(rec) for rec in group]
+    if 0 in counts or len({tuple((k, type(v)) for k, v in c.items()) for c in idents}) > 1:
+        runs = zip(idents, counts, strict=True)
+        return pd.concat([pd.DataFrame({k: [v] * n for k, v in c.items()}) for c, n in runs])
+    columns = {k: pd.Series([c[k] for c in idents]).repeat(counts) for k in idents[0]}
+    return pd.DataFrame({k: v.reset_index(drop=True) for k, v in columns.items()})
+
+
+def _joined(ident: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    data = data.drop(columns=[c for c in ident.columns if c in data.columns])
+    return pd.concat([ident, data.reset_index(drop=True)], axis=1)
+
+
+def _chunks(jobs_dir: Path, records: list[dict], table: str, rows: bool) -> Iterator[pd.DataFrame]:
+    """A table's rows of the finished runs in sweep order, a group of runs at a time, each
+    behind its identifying columns; with ``rows`` false, no rows but the same columns and
+    types (read from the files' footers only)."""
+    for group in _groups(records):
+        job, segment = _where(group[0])
+        pf = pq.ParquetFile(jobs_dir / job / segment_name(table, segment))
+        indices = [rec["row_group"] for rec in group]
+        counts = [pf.metadata.row_group(i).num_rows for i in indices]
+        if rows:
+            yield _joined(_ident(group, counts), pf.read_row_groups(indices).to_pandas())
+        else:
+            empty = pf.schema_arrow.empty_table().to_pandas()
+            yield _joined(_ident(group, counts).iloc[:0], empty)
+
+
+def _template(jobs_dir: Path, records: list[dict], table: str) -> pd.DataFrame:
+    """No rows, and the columns and types that concatenating every run's frame gives (pandas
+    decides those from the parts' types alone: one part per distinct set of types suffices)."""
+    parts = {}
+    for part in _chunks(jobs_dir, records, table, rows=False):
+        parts.setdefault(tuple(part.dtypes.astype(str).items()), part)
+    return pd.concat(parts.values(), ignore_index=True)
+
+
+def _gather(jobs_dir: Path, records: list[dict], table: str) -> Iterator[pd.DataFrame]:
+    """A table's rows, a group of runs at a time, typed as the whole table (the template)."""
+    if not records:
+        yield pd.DataFrame(columns=KEYS)
+        return
+    template = _template(jobs_dir, records, table)
+    for chunk in _chunks(jobs_dir, records, table, rows=True):
+        yield pd.concat([template, chunk], ignore_index=True)
+
+
+def _last_steps(chunks: Iterator[pd.DataFrame], last: list[pd.DataFrame]):
+    """Pass the model table's chunks on, keeping each run's last step for the runs table."""
+    for chunk in chunks:
+        if "step" in chunk.columns and len(chunk):
+            last.append(chunk[chunk.step == chunk.groupby("run").step.transform("max")])
+        yield chunk
+
+
+def write_parquet(frames: pd.DataFrame | Iterable[pd.DataFrame], path: Path, meta: dict) -> None:
+    """Write a table (a frame, or its chunks, each a row group) atomically, with ``meta``;
+    memory holds one chunk at a time."""
+    if isinstance(frames, pd.DataFrame):
+        frames = [frames]
+
+    def write(tmp: Path) -> None:
+        writer = None
+        try:
+            for df in frames:
+                table = arrow_table(df, meta)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+
+    atomic_write(path, write)
 
 
 def runs_table(records: list[dict], model: pd.DataFrame | None) -> pd.DataFrame:
@@ -113,8 +206,6 @@ def aggregate(root: Path, names: list[str], meta: dict, tables: list[str]) -> Re
         A :class:`Report`; the dataset holds the finished jobs only.
     """
     report, records = scan(root / "jobs", names)
-    frames = {t: _gather(root / "jobs", records, t) for t in tables}
-    frames["runs"] = runs_table(records, frames.get("model"))
     digests = "".join(sorted(r["config_hash"] for r in records))
     keys = {k for r in records for k in r["params"]}
     provenance = {
@@ -130,8 +221,15 @@ def aggregate(root: Path, names: list[str], meta: dict, tables: list[str]) -> Re
         "version": sim.__version__,
         "git_revision": git_revision(),
     }
-    for name, df in frames.items():
-        write_parquet(df, root / f"{name}.parquet", {"table": name, **provenance})
+    last: list[pd.DataFrame] = []  # the model table's last step of each run, for runs.parquet
+    for name in tables:
+        chunks = _gather(root / "jobs", records, name)
+        if name == "model":
+            chunks = _last_steps(chunks, last)
+        write_parquet(chunks, root / f"{name}.parquet", {"table": name, **provenance})
+    model = pd.concat(last) if last else None
+    runs = runs_table(records, model)
+    write_parquet(runs, root / "runs.parquet", {"table": "runs", **provenance})
     sweep = {
         **meta,
         "generation": provenance["generation"],

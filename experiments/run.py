@@ -22,8 +22,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from experiments.aggregate import Report, aggregate
-from experiments.jobs import DONE, ERROR
+from experiments.aggregate import Report, aggregate, scan
+from experiments.jobs import split_run
 from experiments.lifecycle import (
     RUNNER_PID,
     Interrupted,
@@ -35,6 +35,7 @@ from experiments.lifecycle import (
     stop_group,
 )
 from experiments.spec import Experiment
+from experiments.store import MANIFEST, read_manifest
 from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
 from sim.tools.sweep import PRECHECKED, precheck_sweep
 from sim.tools.validate import ConfigError
@@ -55,6 +56,8 @@ SERIAL_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_N
 def launcher_overrides(launcher: str, root: Path, jobs: int | None) -> list[str]:
     """Hydra overrides that select ``launcher`` and point the sweep at ``root/jobs``."""
     out = [*LAUNCHERS[launcher], f"hydra.sweep.dir={root / 'jobs'}"]
+    # no .hydra/ per job: two YAML dumps of the whole config each (the manifest has the overrides)
+    out.append("hydra.output_subdir=null")
     if jobs and launcher == "joblib":
         out.append(f"hydra.launcher.n_jobs={jobs}")
     if launcher == "ray":  # a local Ray instance whose files stay in the sweep folder
@@ -72,18 +75,25 @@ def ray_temp_dir(root: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"ray-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
 
 
-def _count(jobs_dir: Path, names: list[str], since: float) -> int:
-    """Runs that finished (or failed) after ``since``."""
-    n = 0
-    for name in names:
-        for marker in (DONE, ERROR):
+class _Progress:
+    """Runs finished (or failed) since ``since``, from the jobs' manifests, each read again only
+    when it changed."""
+
+    def __init__(self, jobs_dir: Path, job_ids: list[str], since: float) -> None:
+        self.jobs_dir, self.job_ids, self.since = jobs_dir, job_ids, since
+        self.seen: dict[str, tuple[int, int]] = {}  # job -> (manifest's mtime, runs counted)
+
+    def count(self) -> int:
+        for job in self.job_ids:
             try:
-                if (jobs_dir / name / marker).stat().st_mtime >= since:
-                    n += 1
-                    break
+                mtime = (self.jobs_dir / job / MANIFEST).stat().st_mtime_ns
             except OSError:
                 continue
-    return n
+            if self.seen.get(job, (None,))[0] != mtime:
+                m = read_manifest(self.jobs_dir / job)
+                ends = [e["t"] for e in (*m["runs"].values(), *m["failed"].values())]
+                self.seen[job] = (mtime, sum(t >= self.since for t in ends))
+        return sum(n for _, n in self.seen.values())
 
 
 def _advance(bar: tqdm, done: int) -> None:
@@ -94,10 +104,10 @@ def _advance(bar: tqdm, done: int) -> None:
 
 
 def _started(jobs_dir: Path, jobs: list[str], since: float) -> bool:
-    """Whether the launcher has started a job of this launch (Hydra wrote its ``.hydra/``)."""
+    """Whether the launcher has started a job of this launch (the job wrote its manifest)."""
     for job in jobs:
         try:
-            if (jobs_dir / job / ".hydra" / "overrides.yaml").stat().st_mtime >= since:
+            if (jobs_dir / job / MANIFEST).stat().st_mtime >= since:
                 return True
         except OSError:
             continue
@@ -134,7 +144,7 @@ def launch(
         remove_stale_tmp(root)  # a killed runner's (its workers are gone: we hold the lock)
         return _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock.fd)
     except Interrupted as exc:
-        done = sum((root / "jobs" / n / DONE).is_file() for n in names)
+        done = len(scan(root / "jobs", names)[0].done)
         raise Interrupted(f"{exc}: {done} of {len(names)} runs finished and kept") from None
     finally:
         restore_signals(old)
@@ -143,8 +153,8 @@ def launch(
 
 def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -> Report:
     jobs_dir = root / "jobs"
-    job_ids = list(dict.fromkeys(n.rsplit("/", 1)[0] for n in names))
-    already = sum((jobs_dir / n / DONE).is_file() for n in names)
+    job_ids = list(dict.fromkeys(split_run(n)[0] for n in names))
+    already = len(scan(jobs_dir, names)[0].done)
     cmd = [sys.executable, "-m", "sim", "-m", *(f"--config-dir={d}" for d in exp.config_dirs)]
     cmd += exp.overrides(quick, extra)
     cmd += launcher_overrides(launcher, root, jobs)
@@ -154,7 +164,7 @@ def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -
     env[RUNNER_PID] = str(os.getpid())
     t0 = time.time() - 1  # file times have a coarser resolution than the clock
     label = f"{exp.name}{' (quick)' if quick else ''}"
-    bar = None
+    bar, progress_ = None, _Progress(jobs_dir, job_ids, t0)
     with log_path.open("w") as log:
         log.write(" ".join(cmd) + "\n\n")
         log.flush()
@@ -174,10 +184,10 @@ def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -
                 if bar is None and _started(jobs_dir, job_ids, t0):
                     bar = _bar(len(names), already, label, progress)
                 if bar is not None:
-                    _advance(bar, already + _count(jobs_dir, names, t0))
+                    _advance(bar, already + progress_.count())
             if proc.returncode == 0:  # the launcher ran (perhaps faster than one poll)
                 bar = bar or _bar(len(names), already, label, progress)
-                _advance(bar, already + _count(jobs_dir, names, t0))
+                _advance(bar, already + progress_.count())
         except BaseException:
             stop_group(proc)
             raise
@@ -213,9 +223,10 @@ def _bar(total: int, initial: int, label: str, progress: bool) -> tqdm:
 
 def _tables(jobs_dir: Path, names: list[str]) -> list[str]:
     """The tables the finished jobs kept (every job of a sweep keeps the same ones)."""
-    for name in names:
-        if (jobs_dir / name / DONE).is_file():
-            return sorted(p.stem for p in (jobs_dir / name).glob("*.parquet"))
+    for job in dict.fromkeys(split_run(n)[0] for n in names):
+        manifest = read_manifest(jobs_dir / job)
+        if manifest["runs"]:
+            return sorted(manifest["tables"])
     return []
 
 

@@ -123,6 +123,12 @@ def precheck(argv: list[str]) -> None:
         # job once more, serially, before launching any (0.7 s each: minutes for a big sweep).
         # Patched on the base class: Hydra re-imports its plugin modules (BasicSweeper).
         Sweeper.validate_batch_is_legal = lambda self, batch: None
+        # Each job composed from a cached composition of its structural choices.
+        import hydra._internal.hydra as hydra_internal
+
+        from sim.tools.sweep import CachedConfigLoader
+
+        hydra_internal.ConfigLoaderImpl = CachedConfigLoader
         return
     scenario, rest = "baseline", []
     for a in overrides:

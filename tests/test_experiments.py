@@ -21,8 +21,10 @@ from sim.tools.sweep import expand, representatives
 from sim.tools.validate import ConfigError
 
 
-def run_name(done: Path) -> str:
-    return f"{done.parent.parent.name}/{done.parent.name}"
+def finished_at(jobs: Path) -> dict[str, float]:
+    """When each finished run of the jobs' manifests finished, by run name."""
+    manifests = (json.loads(p.read_text()) for p in jobs.glob("*/runs.json"))
+    return {rec["job"]: rec["t"] for m in manifests for rec in m["runs"].values()}
 
 
 # -- seeds and sweeps ------------------------------------------------------------------------
@@ -136,24 +138,27 @@ def test_sweep_aggregates_one_row_per_run_and_step(cli, tiny):
 @pytest.mark.slow  # a whole sweep in subprocesses
 def test_failed_job_is_named_others_land_and_a_rerun_finishes_only_the_rest(cli, tiny):
     jobs = tiny / "results" / "sweeps" / "tiny" / "jobs"
-    broken = "experiment.block=0,scenario=baseline/replicate=1"
-    (jobs / broken / "model.parquet").mkdir(parents=True)  # the job cannot write its table
+    broken = "experiment.block=0,scenario=baseline"
+    (jobs / broken / "model-0.parquet").mkdir(parents=True)  # the job cannot write its table
     res = run_tiny(cli, tiny)
     assert res.returncode == 1
-    assert f"failed: {broken}: IsADirectoryError" in res.stderr
+    for r in range(3):
+        assert f"failed: {broken}/replicate={r}: IsADirectoryError" in res.stderr
     root = jobs.parent
-    assert len(pd.read_parquet(root / "runs.parquet")) == 5
-    stamps = {run_name(p): p.stat().st_mtime_ns for p in jobs.glob("*/*/done.json")}
+    assert len(pd.read_parquet(root / "runs.parquet")) == 3
+    stamps = finished_at(jobs)
 
-    (jobs / broken / "model.parquet").rmdir()
-    killed = "experiment.block=0,scenario=china_single_track/replicate=0"
-    (jobs / killed / "done.json").unlink()  # as if killed before its marker
+    (jobs / broken / "model-0.parquet").rmdir()
+    killed = "experiment.block=0,scenario=china_single_track"
+    manifest = json.loads((jobs / killed / "runs.json").read_text())
+    del manifest["runs"]["0"]  # as if killed before its manifest named the run
+    (jobs / killed / "runs.json").write_text(json.dumps(manifest))
     res = run_tiny(cli, tiny)
     assert res.returncode == 0, res.stderr
-    after = {run_name(p): p.stat().st_mtime_ns for p in jobs.glob("*/*/done.json")}
+    after = finished_at(jobs)
     redone = {k for k in after if stamps.get(k) != after[k]}
-    assert redone == {broken, killed}
-    assert not (jobs / broken / "error.txt").exists()
+    assert redone == {f"{broken}/replicate={r}" for r in range(3)} | {f"{killed}/replicate=0"}
+    assert not json.loads((jobs / broken / "runs.json").read_text())["failed"]
     model = pd.read_parquet(root / "model.parquet")
     assert len(model) == 30 and not model.duplicated(["run", "step"]).any()
 

@@ -22,10 +22,15 @@ import experiments.aggregate as agg
 from experiments.figures.common import Sweep, SweepMismatch, ci_text, mean_ci
 from experiments.lifecycle import check_launcher
 from experiments.spec import Experiment
+from experiments.store import read_manifest
 from sim.tools.outputs import FolderLock, parquet_meta
 from sim.tools.validate import ConfigError
 
 LINUX = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+def finished_runs(root: Path) -> int:
+    return sum(len(read_manifest(p.parent)["runs"]) for p in root.glob("jobs/*/runs.json"))
 
 
 def lines(stderr: str) -> list[str]:
@@ -152,8 +157,8 @@ def test_sweep_with_overrides_columns_provenance_logs_and_generations(cli, tiny)
         assert meta["generation"] == sweep["generation"] and meta["seeds"] == sweep["seeds"]
         assert meta["overrides"][-2:] == list(args[2:]) and meta["scenarios"] == ["baseline"]
         assert meta["config_digest"] == sweep["config_digest"] and meta["version"]
-    job = parquet_meta(next(root.glob("jobs/*/replicate=0/model.parquet")))
-    assert job["seed"] in sweep["seeds"] and job["experiment"] == "tiny"
+    job = parquet_meta(next(root.glob("jobs/*/model-0.parquet")))
+    assert set(job["seeds"]) <= set(sweep["seeds"]) and job["experiment"] == "tiny"
 
     # an aggregation killed after its first table: the readers refuse the mixed set
     names = Experiment.load("tiny", (str(tiny / "my_configs"),)).runs(False, args[2:])
@@ -206,12 +211,12 @@ def test_a_direct_multirun_respects_the_runners_lock(run_sim, tmp_path):
 @LINUX
 @pytest.mark.slow  # two concurrent sweeps in subprocesses
 def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
-    slow = ("--jobs", "2", "steps=40")
+    slow = ("--jobs", "2", "steps=40", "experiment.per_job=20")  # still running when checked
     first = start_runner(tiny, *slow)
     try:
         child = sweep_child(first)
         root = wait_for(lambda: list((tiny / "results" / "sweeps").glob("tiny+*")), 60, "root")[0]
-        wait_for(lambda: list(root.glob("jobs/*/.hydra")), 120, "the launcher's first job")
+        wait_for(lambda: list(root.glob("jobs/*/runs.json")), 120, "the launcher's first job")
         second = run_tiny(cli, tiny, *slow)
         assert second.returncode == 2
         (line,) = lines(second.stderr)
@@ -222,17 +227,17 @@ def test_one_runner_per_folder_and_none_of_its_processes_outlive_it(cli, tiny):
         first.wait()
     wait_for(lambda: not alive_in_session(child), 30, "the sweep's processes to end")
     FolderLock(root).acquire().release()  # not stale
-    done = len(list(root.glob("jobs/*/*/done.json")))
+    done = finished_runs(root)
     time.sleep(3)
-    assert len(list(root.glob("jobs/*/*/done.json"))) == done  # nothing runs on
+    assert finished_runs(root) == done  # nothing runs on
 
 
 @LINUX
 @pytest.mark.slow  # a sweep subprocess, interrupted
 def test_ctrl_c_stops_the_sweep_in_one_line(tiny):
-    runner = start_runner(tiny, "--jobs", "2", "steps=40")
+    runner = start_runner(tiny, "--jobs", "2", "steps=40", "experiment.per_job=20")
     child = sweep_child(runner)
-    wait_for(lambda: list(tiny.glob("results/sweeps/*/jobs/*/.hydra")), 120, "the first job")
+    wait_for(lambda: list(tiny.glob("results/sweeps/*/jobs/*/runs.json")), 120, "the first job")
     runner.send_signal(signal.SIGINT)
     _, err = runner.communicate(timeout=60)
     assert runner.returncode == 130
