@@ -71,3 +71,24 @@ def test_attribute_reporter_is_none_where_mesa_gives_none():
     assert Attribute("R")(Agent()) == 0.3
     assert Attribute("missing")(Agent()) is None
     assert pickle.loads(pickle.dumps(Attribute("R"))).name == "R"
+
+
+def test_a_composition_is_reused_until_its_config_is_edited():
+    import copy
+
+    from omegaconf import OmegaConf
+
+    from sim.tools.compose import compose_config
+
+    over = {"steps": 3, "local.competition": 0.5}
+    first = compose_config("baseline", over)
+    assert compose_config("baseline", dict(over)) is first
+    assert compose_config("baseline", {**over, "local.competition": 0.25}) is not first
+    edited = copy.deepcopy(first)
+    OmegaConf.set_readonly(edited, False)
+    edited.steps = 5
+    assert compose_config("baseline", over).steps == 3
+    OmegaConf.set_readonly(first, False)  # a caller that edits the shared object itself
+    first.steps = 7
+    again = compose_config("baseline", over)
+    assert again is not first and again.steps == 3

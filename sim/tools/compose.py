@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -43,9 +44,14 @@ def available(group: str, dirs: Iterable[Path] = ()) -> list[str]:
 def module_groups() -> list[str]:
     """The scenario modules: groups that each add one independent idea (``export_controls``,
     ``waico``...), read from the ``null`` entries of ``configs/config.yaml``'s defaults list."""
+    return list(_module_groups((CONFIG_DIR / "config.yaml").stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _module_groups(mtime: int) -> tuple[str, ...]:
     defaults = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text())["defaults"]
     before = defaults[: defaults.index({"scenario": "baseline"})]  # experiment: null comes later
-    return [k for d in before if isinstance(d, dict) for k, v in d.items() if v is None]
+    return tuple(k for d in before if isinstance(d, dict) for k, v in d.items() if v is None)
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -299,7 +305,8 @@ def compose_config(
         config_dirs: users' own config folders, searched after the package's ``configs/``.
 
     Returns:
-        A read-only, validated config.
+        A read-only, validated config: the same object for the same arguments, so copy it
+        (``copy.deepcopy``) before lifting the flag to edit it.
 
     Raises:
         ConfigError: with a one-line explanation of what to fix, naming the file when a file
@@ -312,6 +319,9 @@ def compose_config(
     search = [CONFIG_DIR, *dirs]
     key = (str(scenario), tuple(cli), _fingerprint(search))
     check_scenario_files(str(scenario), tuple(search), key[2])
+    done = (*key, json.dumps(values, sort_keys=True, default=repr))
+    if done in _COMPOSED and str(_COMPOSED[done]) == _COMPOSED_TEXT[done]:
+        return _COMPOSED[done]
     try:
         cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
@@ -331,7 +341,23 @@ def compose_config(
         message = unknown_top_key(top.group(1)) if top else str(exc)
         raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
     OmegaConf.set_readonly(cfg, True)
+    _remember(done, cfg)
     return cfg
+
+
+# Validated configs by their composition's arguments: a loop over seeds of one config (claims,
+# calibration, a user's notebook) composes, copies and validates it once. The config is kept with
+# its text, so one a caller edited (after lifting its read-only flag) is composed again.
+_COMPOSED: dict[tuple, DictConfig] = {}
+_COMPOSED_TEXT: dict[tuple, str] = {}
+_COMPOSED_KEEP = 32
+
+
+def _remember(key: tuple, cfg: DictConfig) -> None:
+    if len(_COMPOSED) >= _COMPOSED_KEEP:
+        oldest = next(iter(_COMPOSED))
+        del _COMPOSED[oldest], _COMPOSED_TEXT[oldest]
+    _COMPOSED[key], _COMPOSED_TEXT[key] = cfg, str(cfg)
 
 
 _PLAIN: dict[str, Any] = {}
