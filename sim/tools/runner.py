@@ -64,7 +64,8 @@ def git_revision() -> str | None:
 
 def config_digest(cfg) -> str:
     """A short digest of a run's resolved config: runs with the same digest are the same run."""
-    text = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
+    # JSON, not YAML: the same content in a tenth of the time (PyYAML's emitter is pure Python)
+    text = json.dumps(OmegaConf.to_container(cfg, resolve=True), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
