@@ -1,4 +1,6 @@
-"""A world cut into more localities than the world file lists (``local.per_state``).
+"""The local world: the localities and their central regulators built at the start (:func:`build`),
+the layout through which firms see them (:func:`refresh_layout`), and a world cut into more
+localities than the world file lists (``local.per_state``, :func:`expand`).
 
 Each state that has listed localities is topped up to ``local.per_state`` of them. A new
 locality copies a listed locality of its state drawn at random (its template): its instruments,
@@ -15,10 +17,18 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.central_regulator import CentralRegulator
+from sim.agents.local_government import LocalGovernment
+from sim.agents.location import LocalLayout
 from sim.config.local import LocalityConfig
+from sim.instruments import catalogue
+
+if TYPE_CHECKING:
+    from sim.model import RegulatoryCompetition
 
 ADVANTAGE_JITTER = 0.05  # largest move of a copy's advantage from its template's
 
@@ -59,3 +69,57 @@ def expand(listed: Mapping, per_state: int, seq: np.random.SeedSequence) -> dict
         for name in [template, *names]:
             out[name] = dataclasses.replace(out[name], budget=budget, firm_share=firm_share)
     return out
+
+
+def build(model: RegulatoryCompetition) -> None:
+    """Local governments, one central regulator per state that has any, and the layout
+    through which firms see them."""
+    model.instrument_registry = catalogue(model.plain.instruments)
+    listed = model.plain.localities
+    named = {lc.state for lc in listed.values()}
+    with_locs = [s for s in model.states if s.name in named]
+    seqs = model.local_seq.spawn(len(with_locs))  # before local.per_state's: see expand
+    model.localities = [
+        LocalGovernment(model, name, i, lc, model.state(lc.state))
+        for i, (name, lc) in enumerate(
+            expand(listed, model.local.per_state, model.local_seq).items()
+        )
+    ]
+    model.centres = [
+        CentralRegulator(
+            model,
+            s,
+            [loc for loc in model.localities if loc.state is s],
+            np.random.default_rng(seq),
+        )
+        for s, seq in zip(with_locs, seqs, strict=True)
+    ]
+    model.layout = LocalLayout(
+        np.array([loc.state.index for loc in model.localities], np.int64),
+        np.array([loc.firm_share for loc in model.localities]),
+        model.S,
+    )
+    for centre in model.centres:
+        for loc in centre.localities:
+            loc.damping = centre.damping
+            if model.local.fiscal:  # the start is a fiscal equilibrium (docs/ODD.md 7.12.4)
+                loc.prune()
+            loc.spend(centre.damping)
+            loc.spending0, loc.crowded_out = loc.spending, 0.0
+    refresh_layout(model)
+
+
+def refresh_layout(model: RegulatoryCompetition) -> None:
+    """Hand the localities' productivity and local rules to the firms' layout."""
+    if not model.localities:
+        return
+    p = model.firm_params
+    # Only silos localities hold restrictive power (Ma 2024, Table 2); elsewhere R_l is idle.
+    local_rules = np.array(
+        [loc.R * loc.state.E * (loc.state.governance == "silos") for loc in model.localities]
+    )
+    model.layout.refresh(
+        np.array([loc.productivity for loc in model.localities]),
+        p.attract_restriction * local_rules,
+        p.compliance_fixed * local_rules,
+    )

@@ -30,16 +30,14 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim import events, local_world, restrictive_signal, start
-from sim.agents.central_regulator import CentralRegulator
 from sim.agents.firms import AgentsByType, Firm, FirmPopulation, Jurisdictions
 from sim.agents.local_government import LocalGovernment
-from sim.agents.location import LocalLayout
 from sim.agents.regime import RegimeDynamics
 from sim.agents.state import State, alignment_similarity, peer_pull
 from sim.agents.waico import build_institutions, step_institutions
 from sim.config import POLES
 from sim.economy import Economy
-from sim.instruments import adoption_frame, catalogue
+from sim.instruments import adoption_frame
 from sim.metric_blocks import model_block, state_block
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.recorder import Recorder
@@ -139,7 +137,7 @@ class RegulatoryCompetition(mesa.Model):
         self.release_history: deque[np.ndarray] = deque(maxlen=4)
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
-        self._build_localities()
+        local_world.build(self)
         capacity = int(1.25 * plain.firms.n_initial) + 16  # headroom for entrants
         self.firms = FirmPopulation(
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
@@ -167,58 +165,6 @@ class RegulatoryCompetition(mesa.Model):
                 trust[i, self._by_name[other].index] = value
         np.fill_diagonal(trust, 1.0)
         return trust
-
-    def _build_localities(self) -> None:
-        """Local governments, one central regulator per state that has any, and the layout
-        through which firms see them."""
-        self.instrument_registry = catalogue(self.plain.instruments)
-        listed = self.plain.localities
-        named = {lc.state for lc in listed.values()}
-        with_locs = [s for s in self.states if s.name in named]
-        seqs = self.local_seq.spawn(len(with_locs))  # before local.per_state's: see local_world
-        self.localities = [
-            LocalGovernment(self, name, i, lc, self.state(lc.state))
-            for i, (name, lc) in enumerate(
-                local_world.expand(listed, self.local.per_state, self.local_seq).items()
-            )
-        ]
-        self.centres = [
-            CentralRegulator(
-                self,
-                s,
-                [loc for loc in self.localities if loc.state is s],
-                np.random.default_rng(seq),
-            )
-            for s, seq in zip(with_locs, seqs, strict=True)
-        ]
-        self.layout = LocalLayout(
-            np.array([loc.state.index for loc in self.localities], np.int64),
-            np.array([loc.firm_share for loc in self.localities]),
-            self.S,
-        )
-        for centre in self.centres:
-            for loc in centre.localities:
-                loc.damping = centre.damping
-                if self.local.fiscal:  # the start is a fiscal equilibrium (docs/ODD.md 7.12.4)
-                    loc.prune()
-                loc.spend(centre.damping)
-                loc.spending0, loc.crowded_out = loc.spending, 0.0
-        self._refresh_layout()
-
-    def _refresh_layout(self) -> None:
-        """Hand the localities' productivity and local rules to the firms' layout."""
-        if not self.localities:
-            return
-        p = self.firm_params
-        # Only silos localities hold restrictive power (Ma 2024, Table 2); elsewhere R_l is idle.
-        local_rules = np.array(
-            [loc.R * loc.state.E * (loc.state.governance == "silos") for loc in self.localities]
-        )
-        self.layout.refresh(
-            np.array([loc.productivity for loc in self.localities]),
-            p.attract_restriction * local_rules,
-            p.compliance_fixed * local_rules,
-        )
 
     def _settle(self) -> None:
         """Read the initial stances as the states' answer to the initial pressures, so that the
@@ -346,7 +292,7 @@ class RegulatoryCompetition(mesa.Model):
             centre.step_localities(quarter)
         for centre in self.centres:
             centre.review(quarter)
-        self._refresh_layout()
+        local_world.refresh_layout(self)
 
         pop = self.firms
         world = sum(s.capability for s in self.states)
