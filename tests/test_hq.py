@@ -126,6 +126,7 @@ def test_with_every_feature_equal_the_hq_effect_on_the_distrust_term_vanishes():
     assert terms[True, "shanghai"] == terms[True, "cohost"] == terms[True, "singapore"]
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_membership_under_singapore_and_shanghai_differs_through_the_features():
     # hq_capacity equal too, so that only the credibility can tell the hosts apart.
     cap = (("waico.hq_capacity.singapore", 1.0),)

@@ -64,6 +64,7 @@ def test_every_module_branches_from_the_record_no_earlier_than_2027(group, optio
         assert cfg.waico.proposed == "2025Q3" and founded == 0, (group, option)
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_the_record_is_in_every_scenario_and_holds_the_omnibus_dates():
     record = composed().events
     shifts = record.policy_shifts
@@ -74,6 +75,7 @@ def test_the_record_is_in_every_scenario_and_holds_the_omnibus_dates():
             assert set(record[kind]) <= set(cfg.events[kind]), (scenario, kind)
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_scenario_plus_module_from_the_command_line_adds_both_ideas():
     both = compose_config("waico_hk_cohost", ["export_controls=tight"])
     waico = compose_config("waico_hk_cohost")

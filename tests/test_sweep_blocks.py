@@ -205,6 +205,7 @@ def test_aggregation_reads_a_few_row_groups_at_a_time(sweep, monkeypatch):
 # -- composition ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_jobs_composed_from_the_cache_equal_hydras_own(tiny_dir):
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra

@@ -82,6 +82,7 @@ def sweep_child(runner: subprocess.Popen) -> int:
 # -- messages before anything starts --------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_missing_launcher_extra_names_the_pip_command(cli, tiny, monkeypatch):
     import experiments.lifecycle as lc
 

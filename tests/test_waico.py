@@ -61,6 +61,7 @@ def test_a_more_credible_headquarters_raises_a_distrustful_states_joining_probab
     assert waico(m).join_probability(m.state("japan")) > 1.5 * prob["shanghai"]
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_distrustful_states_join_more_often_under_a_credible_headquarters():
     distrustful = ["eu", "uk", "canada", "japan", "south_korea", "india", "australia"]
     counts = {
@@ -70,6 +71,7 @@ def test_distrustful_states_join_more_often_under_a_credible_headquarters():
     assert counts["singapore"] > counts["shanghai"] + 2, counts
 
 
+@pytest.mark.slow  # several seconds: the fast suite stays under 2 minutes
 def test_us_counter_pressure_scales_with_alignment_and_lowers_aligned_membership():
     base, strong = build(steps=1), build(steps=1, **{"waico.us_pressure": 3.0})
     for name in ("japan", "africa"):
