@@ -320,8 +320,9 @@ def compose_config(
     key = (str(scenario), tuple(cli), _fingerprint(search))
     check_scenario_files(str(scenario), tuple(search), key[2])
     done = (*key, json.dumps(values, sort_keys=True, default=repr))
-    if done in _COMPOSED and str(_COMPOSED[done]) == _COMPOSED_TEXT[done]:
-        return _COMPOSED[done]
+    cached, text = _COMPOSED.get(done, (None, None))
+    if cached is not None and str(cached) == text:
+        return cached
     try:
         cfg = copy.deepcopy(_compose_cached(*key))
         OmegaConf.set_readonly(cfg, False)
@@ -341,23 +342,22 @@ def compose_config(
         message = unknown_top_key(top.group(1)) if top else str(exc)
         raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
     OmegaConf.set_readonly(cfg, True)
-    _remember(done, cfg)
+    _keep(_COMPOSED, done, (cfg, str(cfg)), _COMPOSED_KEEP)
     return cfg
 
 
 # Validated configs by their composition's arguments: a loop over seeds of one config (claims,
 # calibration, a user's notebook) composes, copies and validates it once. The config is kept with
 # its text, so one a caller edited (after lifting its read-only flag) is composed again.
-_COMPOSED: dict[tuple, DictConfig] = {}
-_COMPOSED_TEXT: dict[tuple, str] = {}
+_COMPOSED: dict[tuple, tuple[DictConfig, str]] = {}
 _COMPOSED_KEEP = 32
 
 
-def _remember(key: tuple, cfg: DictConfig) -> None:
-    if len(_COMPOSED) >= _COMPOSED_KEEP:
-        oldest = next(iter(_COMPOSED))
-        del _COMPOSED[oldest], _COMPOSED_TEXT[oldest]
-    _COMPOSED[key], _COMPOSED_TEXT[key] = cfg, str(cfg)
+def _keep(cache: dict, key: Any, value: Any, limit: int) -> None:
+    """Store ``value`` under ``key``, dropping the oldest entry once ``cache`` holds ``limit``."""
+    if key not in cache and len(cache) >= limit:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 _PLAIN: dict[str, Any] = {}
@@ -373,12 +373,10 @@ def plain_config(cfg: DictConfig) -> Any:
     result (the model copies the parameter groups it exposes).
     """
     key = str(cfg)
-    plain = _PLAIN.pop(key, None)
+    plain = _PLAIN.pop(key, None)  # popped and stored again: the least recently used goes first
     if plain is None:
         plain = OmegaConf.to_object(cfg)
-        if len(_PLAIN) >= _PLAIN_KEEP:
-            del _PLAIN[next(iter(_PLAIN))]  # the least recently used
-    _PLAIN[key] = plain
+    _keep(_PLAIN, key, plain, _PLAIN_KEEP)
     return plain
 
 
