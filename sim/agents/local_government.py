@@ -185,11 +185,16 @@ class LocalGovernment(mesa.Agent):
 
     # -- the fiscal constraint (docs/ODD.md 7.12.4) ------------------------------------------
 
+    def _envelope(self) -> tuple[float, float]:
+        """The quarter's start money F x B / 4 that the yardstick weighs, and the scale of its
+        productivity gain (``local.boost`` x the centre's damping)."""
+        return self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
+
     def net(self, names: list[str]) -> float:
         """U(P): the gain the instruments ``names`` give local firms at this locality's fit and
         spending (start money), less the money's value in its alternative use
         (``sim.fiscal.net_value``)."""
-        spending, scale = self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
+        spending, scale = self._envelope()
         at = (spending, scale, self.hurdle)
         if at != self._nets_at:
             self._nets, self._nets_at = {}, at
@@ -205,7 +210,7 @@ class LocalGovernment(mesa.Agent):
         fit beats what the money it takes returns elsewhere. The portfolio's terms are read once
         and again only after an adoption: every quarter each codified instrument is weighed."""
         lp = self.model.local
-        spending, scale = self.F * self.budget0 / 4.0, lp.boost * self.damping
+        spending, scale = self._envelope()
         held = None
         for name in codified:
             if name in self.instruments:
@@ -234,7 +239,7 @@ class LocalGovernment(mesa.Agent):
         here: it lapses at the end of its term if it is not worth its money (renewal)."""
         if len(self.instruments) < 2:
             return
-        spending, scale = self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
+        spending, scale = self._envelope()
         base = self.net(self.instruments)
         while len(self.instruments) > 1:
             terms, best = self._terms_of(self.instruments), None
