@@ -77,11 +77,14 @@ class Snapshot(dict):
     an instrument once, so each locality's share of peers in the bet costs O(1), not O(peers).
     Its lists must not change while it is in use."""
 
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._holders: dict[str, int] = {}
+
     def holders(self, name: str) -> int:
-        counts = self.__dict__.setdefault("_holders", {})
-        if name not in counts:
-            counts[name] = sum(name in names for names in self.values())
-        return counts[name]
+        if name not in self._holders:
+            self._holders[name] = sum(name in names for names in self.values())
+        return self._holders[name]
 
 
 def bet_share(loc, snapshot: dict[str, list[str]], bet: str) -> float:
