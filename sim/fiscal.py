@@ -21,8 +21,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import numpy as np
-
 
 def portfolio_gain(held: list, advantage: float, spending: float, half_cost: float) -> float:
     """Gain of local firms' capability production from the instruments ``held`` when the
@@ -30,8 +28,8 @@ def portfolio_gain(held: list, advantage: float, spending: float, half_cost: flo
     each kind, summed over kinds. The reference: the model computes it by ``term_gain``."""
     if not held or spending <= 0:
         return 0.0
-    weights = np.array([i.weight for i in held])
-    total = weights.sum()
+    weights = [i.weight for i in held]
+    total = array_sum(weights)
     best: dict[str, float] = {}
     for inst, w in zip(held, weights, strict=True):
         s = spending * w / total if total > 0 else 0.0
@@ -78,9 +76,25 @@ def term(inst, advantage: float, half_cost: float) -> Term:
 
 
 def array_sum(xs: list[float]) -> float:
-    """``np.array(xs).sum()`` with its bits: NumPy adds fewer than 8 numbers in order (as Python
-    does) and more than that pairwise."""
-    return sum(xs) if len(xs) < 8 else float(np.array(xs).sum())
+    """The sum of ``xs`` in a fixed order, NumPy 2.4's (numpy/_core/src/umath/loops_utils.h, as
+    ``kernels.row_sum``): fewer than 8 numbers in order, more in 8 running sums, so the bits do not
+    depend on the NumPy installed (2.5 adds even 6 numbers in another order)."""
+    n = len(xs)
+    if n < 8:
+        return sum(xs, 0.0)
+    if n > 128:  # NumPy's blocks: halves, cut at a multiple of 8
+        half = n // 2 - (n // 2) % 8
+        return array_sum(xs[:half]) + array_sum(xs[half:])
+    r = list(xs[:8])
+    i, stop = 8, n - n % 8
+    while i < stop:
+        for j in range(8):
+            r[j] += xs[i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for x in xs[i:]:
+        res += x
+    return res
 
 
 def term_gain(terms: list[Term], spending: float) -> float:

@@ -8,9 +8,12 @@ its own, after showing that a change which must reorder random draws keeps the d
 
 from __future__ import annotations
 
+import json
+import platform
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.tools.compose import available
@@ -18,6 +21,15 @@ from sim.tools.compose import available
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = (1, 2)
 TABLES = ("model", "states", "localities")
+STACK = GOLDEN / "stack.json"  # the NumPy and Python the master was written with
+
+
+def numpy_minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def recorded_numpy() -> str:
+    return json.loads(STACK.read_text())["numpy"]
 
 
 def tables(scenario: str, seed: int) -> dict[str, pd.DataFrame]:
@@ -55,6 +67,8 @@ def main() -> int:
     for name, df in runs().items():
         df.to_parquet(GOLDEN / f"{name}.parquet", compression="zstd", index=False)
         print(f"{name}: {df.shape}")
+    stack = {"numpy": np.__version__, "python": platform.python_version()}
+    STACK.write_text(json.dumps(stack, indent=1) + "\n")
     return 0
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from sim.agents.central_regulator import Ranking
+from sim.agents.kernels import row_sum
 from sim.agents.officials import Snapshot, bet_share
 from sim.config.local import INSTRUMENT_KINDS, LocalParams
 from sim.fiscal import array_sum, net_value, term, term_net
@@ -41,12 +42,19 @@ def test_net_values_from_terms_equal_the_reference_on_random_portfolios(seed):
         assert fast == slow or (math.isnan(fast) and math.isnan(slow)), (fast, slow)
 
 
-def test_array_sum_has_numpys_bits():
+def test_array_sum_adds_in_numpy_2_4s_order():
+    """The order of kernels.row_sum (NumPy 2.4's pairwise sum), whatever NumPy is installed; on
+    NumPy 2.4 itself, np.sum's bits, including past 128 terms where NumPy splits in halves."""
     rnd = np.random.default_rng(0)
-    for n in range(20):
-        for _ in range(200):
+    same_numpy = np.lib.NumpyVersion(np.__version__) < "2.5.0"
+    for n in [*range(20), 127, 128, 129, 300]:
+        for _ in range(50):
             xs = list(rnd.uniform(0, 3, n))
-            assert array_sum(xs) == np.array(xs, dtype=float).sum()
+            if n <= 128:
+                assert array_sum(xs) == row_sum(np.array(xs), n)
+            if same_numpy:
+                assert array_sum(xs) == np.array(xs, dtype=float).sum()
+    assert array_sum([1e16, 1.0, -1e16, 1.0, 1.0, 1.0, 1.0, 1.0]) == 4.0  # not left to right: 5
 
 
 def reference_prune(loc) -> list[str]:
