@@ -109,7 +109,7 @@ class RegulatoryCompetition(mesa.Model):
             np.random.default_rng, (init_seq, firm_seq, institution_seq)
         )
         self.start = parse_quarter(plain.start, "start")
-        self.economy = Economy(cfg.economy, cfg.states)
+        self.economy = Economy(plain.economy, plain.states)
 
         self.states = [
             State(self, name, i, st) for i, (name, st) in enumerate(plain.states.items())

@@ -28,7 +28,7 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     """Initial firms: counts by firm_weight, log-normal capability around each state's scale,
     markets chosen with full information, capital at its steady state."""
     p = model.firm_params
-    weights = np.array([float(st.firm_weight) for st in model.cfg.states.values()])
+    weights = np.array([float(st.firm_weight) for st in model.plain.states.values()])
     counts = largest_remainder(weights, p.n_initial)
     home = np.repeat(np.arange(model.S), counts)
     k = model.scale[home] * rng.lognormal(0.0, p.capability_sigma, len(home))
@@ -38,7 +38,7 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     pop.add(model, home, k, np.full(len(home), p.entry_capital), model.open_share)
     j = model.jurisdictions()
     net = settle_markets(model, rng, j)
-    if model.cfg.economy.stationary_start:
+    if model.plain.economy.stationary_start:
         # A firm that cannot cover its costs on the growth path would have exited before
         # the start: it is not part of a world at rest.
         growth = model.money_rate[pop.home]
@@ -51,10 +51,10 @@ def populate(model: RegulatoryCompetition, rng: np.random.Generator) -> None:
     growth = model.money_rate[pop.home]
     # never negative: a world whose every firm is non-viable keeps them, and they exit
     steady = np.maximum(net / np.maximum(p.rd_share + growth, 1e-9), 0.0)
-    if not model.cfg.economy.stationary_start:
+    if not model.plain.economy.stationary_start:
         steady = np.maximum(steady, p.entry_capital)
     pop.capital = np.where(pop.alive, steady, 0.0)
-    if model.cfg.economy.stationary_start:
+    if model.plain.economy.stationary_start:
         infer_efficiency(model, j)
     zero = np.zeros(len(pop.alive), np.int64)
     none, nowhere = np.zeros(model.S, np.int64), np.zeros(model.layout.L, np.int64)

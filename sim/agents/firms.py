@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.agents import kernels
+from sim.agents import blas, kernels
 from sim.agents.markets import (
     choose_markets,
     compliance_costs,
@@ -329,9 +329,9 @@ class FirmPopulation:
 
     def by_market(self, per_firm: np.ndarray) -> np.ndarray:
         """Spread a per-firm quantity over the markets where its products are used, by revenue."""
-        return (
-            np.where(self.alive, per_firm, 0) / np.maximum(self.revenue, 1e-12)
-        ) @ self.revenue_fj
+        share = np.where(self.alive, per_firm, 0) / np.maximum(self.revenue, 1e-12)
+        with blas.one_thread():
+            return share @ self.revenue_fj
 
     def flows(self, fm: np.ndarray, inc: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state sums of what living firms did this quarter."""
