@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.agents import kernels
-from sim.agents.firms import Firm, FirmPopulation
+from sim.agents import blas, kernels
+from sim.agents.firms import Firm, FirmPopulation, sorted_median
+from sim.agents.location import draw_index
 from sim.agents.markets import (
     choose_markets,
     compliance_costs,
@@ -182,3 +183,40 @@ def test_populations_grow_their_arrays_without_losing_firms():
     pop._grow(3)
     assert len(pop.alive) == 7 and pop.k[:4].tolist() == [0, 1, 2, 3] and pop.serve[:4].all()
     assert not pop.alive[4:].any() and len(pop.agents) == 7
+
+
+def test_draw_index_makes_the_draws_of_rng_choice():
+    rng = np.random.default_rng(4)
+    for size in (0, 1, 7, 300):
+        for n in (1, 2, 5, 46):
+            p = rng.lognormal(0.0, 2.0, n) * (rng.random(n) < 0.7)
+            p = p / p.sum() if p.sum() > 0 else np.full(n, 1.0 / n)
+            seed = int(rng.integers(1 << 30))
+            ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+            got = draw_index(ours, p, size)
+            assert got.tolist() == numpys.choice(n, size=size, p=p).tolist()
+            assert ours.random() == numpys.random()  # the streams stay in step
+    with pytest.raises(ValueError):  # what rng.choice refuses is still refused
+        draw_index(rng, np.array([0.5, np.nan]), 3)
+
+
+def test_sorted_median_is_numpys_median():
+    rng = np.random.default_rng(8)
+    for n in range(1, 40):
+        values = np.round(rng.lognormal(0.0, 3.0, n), int(rng.integers(0, 4)))  # ties
+        assert _same(sorted_median(np.sort(values)), float(np.median(values)))
+    values[3] = np.nan
+    assert np.isnan(sorted_median(np.sort(values))) and np.isnan(np.median(values))
+
+
+def test_by_market_on_one_blas_thread_gives_the_bits_of_the_threaded_product():
+    rng = np.random.default_rng(2)
+    revenue_fj = rng.lognormal(0.0, 2.0, (40_000, 15)) * (rng.random((40_000, 15)) < 0.3)
+    share = rng.lognormal(0.0, 2.0, 40_000)
+    threaded = share @ revenue_fj  # above OpenBLAS's threading threshold
+    control = blas._thread_control()
+    before = control[0]() if control else None
+    with blas.one_thread():
+        assert _same(share @ revenue_fj, threaded)
+        assert control is None or control[0]() == 1
+    assert control is None or control[0]() == before  # the user's thread count is restored

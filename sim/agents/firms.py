@@ -398,12 +398,11 @@ class FirmPopulation:
         """Median capability of the living firms of each of ``states`` (others: unused, 0),
         the state's scale where it has none: the yardstick of its entrants."""
         medians = np.zeros(self.S)
-        living = np.flatnonzero(self.alive)
-        by_state = living[np.argsort(self.home[living], kind="stable")]
-        start = np.concatenate(([0], np.cumsum(n_home)))
         for h in states:
-            mine = by_state[start[h] : start[h + 1]]
-            medians[h] = np.median(self.k[mine]) if n_home[h] else model.scale[h]
+            if n_home[h]:
+                medians[h] = sorted_median(np.sort(self.k[self.alive & (self.home == h)]))
+            else:
+                medians[h] = model.scale[h]
         return medians
 
     def _entry_reference(self, model: mesa.Model) -> tuple[np.ndarray, np.ndarray]:
@@ -421,6 +420,15 @@ def draw_counts(rng: np.random.Generator, expected: np.ndarray) -> np.ndarray:
     """Poisson counts with the expected values capped at :data:`MAX_EXPECTED_COUNT` (NumPy
     refuses a mean above about 9e18; an in-range world can ask for more from a huge firm)."""
     return rng.poisson(np.minimum(expected, MAX_EXPECTED_COUNT))
+
+
+def sorted_median(values: np.ndarray) -> float:
+    """``np.median`` of sorted, non-empty ``values`` (the same middle values and the same mean
+    of two), without its Python overhead: NaN if any value is NaN (sorted last), as NumPy's."""
+    n, half = len(values), len(values) // 2
+    if np.isnan(values[-1]):
+        return np.nan
+    return float(values[half]) if n % 2 else float((values[half - 1] + values[half]) / 2)
 
 
 def start_reference(cfg, world_scale: float) -> tuple[np.ndarray, np.ndarray]:
