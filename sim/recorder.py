@@ -197,6 +197,13 @@ class _Plan:
         return list(zip(*rows, strict=True)) if rows else [()] * len(self.attrs)
 
 
+# Plans shared by the recorders of the same reporters and blocks (every model of a run): making
+# one calls each block to learn its columns, which a new model would otherwise pay at its first
+# collect. A block must name the same columns for every model.
+_SHARED_PLANS: dict[tuple, _Plan] = {}
+_SHARED_PLANS_KEEP = 64
+
+
 class Recorder:
     """Mesa's DataCollector interface over column arrays (``sim/metrics.py`` has the reporters).
 
@@ -251,8 +258,16 @@ class Recorder:
                 reporters = self.model_reporters
             else:
                 reporters = self.agenttype_reporters[agent_type]
-            blocks = self.blocks.get(agent_type, ())
-            plan = _Plan(reporters, blocks, model, single=agent_type is None)
+            blocks = tuple(self.blocks.get(agent_type, ()))
+            try:
+                key = (agent_type, tuple(reporters.items()), blocks)
+                plan = _SHARED_PLANS.get(key)
+            except TypeError:  # an unhashable reporter: this recorder's own plan
+                key = None
+            if plan is None:
+                plan = _Plan(reporters, blocks, model, single=agent_type is None)
+                if key is not None and len(_SHARED_PLANS) < _SHARED_PLANS_KEEP:
+                    _SHARED_PLANS[key] = plan
             self._plans[agent_type] = plan
         return plan
 

@@ -30,6 +30,9 @@ class LocalLayout:
         self.compliance = np.zeros(self.L + 1)  # USD bn/quarter per firm, local rules
         self.conditions = np.zeros(self.L + 1)
         self.initial_conditions: np.ndarray | None = None
+        # (state, sensitivity) -> the cumulative pull its firms draw localities from; valid
+        # until the conditions change (relocation and entry draw from it in the same quarter)
+        self._cdfs: dict[tuple[int, float], np.ndarray] = {}
 
     def refresh(self, productivity: np.ndarray, deterrent: np.ndarray, compliance: np.ndarray):
         """Set this quarter's per-locality productivity, rule deterrent and compliance cost."""
@@ -39,6 +42,7 @@ class LocalLayout:
         if self.initial_conditions is None:
             self.initial_conditions = conditions.copy()
         self.conditions[: self.L] = conditions - self.initial_conditions
+        self._cdfs.clear()
 
     def _pull(self, idx: np.ndarray, sensitivity: float) -> np.ndarray:
         w = self.firm_share[idx] * np.exp(sensitivity * self.conditions[idx])
@@ -50,7 +54,10 @@ class LocalLayout:
         for s, idx in self.by_state.items():
             mine = np.flatnonzero(home == s)
             if len(mine):
-                loc[mine] = idx[draw_index(rng, self._pull(idx, sensitivity), len(mine))]
+                cdf = self._cdfs.get((s, sensitivity))
+                if cdf is None:
+                    cdf = self._cdfs[s, sensitivity] = choice_cdf(self._pull(idx, sensitivity))
+                loc[mine] = idx[cdf.searchsorted(rng.random(len(mine)), side="right")]
         return loc
 
     def relocate(self, pop, rng: np.random.Generator, lp) -> tuple[np.ndarray, np.ndarray]:
@@ -69,13 +76,16 @@ class LocalLayout:
         return left, arrived
 
 
-def draw_index(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """``rng.choice(len(p), size, p=p)``: the same draws and the same indices (NumPy's own
-    steps: the normalised cumulative sum searched by uniforms) without its argument checks, a
-    fifth of its cost on the few entrants of a quarter. Probabilities it would refuse (negative,
-    NaN, infinite) still go to ``rng.choice``, which raises."""
+def choice_cdf(p: np.ndarray) -> np.ndarray:
+    """The cumulative distribution ``rng.choice(len(p), size, p=p)`` draws from: its draws are
+    ``cdf.searchsorted(rng.random(size), side="right")`` (NumPy's own steps), so a quarter's
+    draws from one distribution need neither its argument checks nor the sum again.
+
+    Raises:
+        ValueError: probabilities ``rng.choice`` would refuse (negative, NaN or infinite).
+    """
     if not (np.isfinite(p).all() and (p >= 0).all()):
-        return rng.choice(len(p), size=size, p=p)
+        raise ValueError("probabilities are not non-negative and finite")
     cdf = p.cumsum()
     cdf /= cdf[-1]
-    return cdf.searchsorted(rng.random(size), side="right")
+    return cdf

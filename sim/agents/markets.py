@@ -88,12 +88,17 @@ def revenue_weighted(revenue_fj: np.ndarray, per_market: np.ndarray) -> np.ndarr
 
 
 def choose_markets(
-    pop: FirmPopulation, j: Jurisdictions, rng: np.random.Generator, review_prob: float
+    pop: FirmPopulation,
+    j: Jurisdictions,
+    rng: np.random.Generator,
+    review_prob: float,
+    ktheta: np.ndarray | None = None,
 ) -> np.ndarray:
     """Firms under review enter markets worth more than their cost and leave those worth less.
 
     The value of market m to firm f is margin x its revenue there minus compliance there, minus,
     for a non-divisible firm, the extra cost that a stricter m imposes on all its other markets.
+    ``ktheta``: the firms' current k^theta (0 for empty slots) where the caller has it.
     Returns the one-off entry costs paid (USD bn per firm).
     """
     p = pop.p
@@ -101,8 +106,9 @@ def choose_markets(
     entry_cost = np.zeros(len(pop.alive))
     if len(review) == 0:
         return entry_cost
-    if kernels.enabled(pop.S):
+    if ktheta is None:
         ktheta = np.where(pop.alive, pop.k, 0.0) ** p.share_exponent
+    if kernels.enabled(pop.S):
         money = pop.money
         costs = np.array(
             [
@@ -124,7 +130,7 @@ def choose_markets(
     rev_now = pop.revenue_fj[review]
 
     # Revenue if served: own weight against the market's current total weight.
-    w_all = _weights(pop, np.where(pop.alive, pop.k, 0.0) ** p.share_exponent, j)
+    w_all = _weights(pop, ktheta, j)
     total = (w_all * pop.serve).sum(axis=0)
     w = w_all[review]
     others = total[None, :] - w * serve
