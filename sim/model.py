@@ -60,6 +60,11 @@ JURISDICTION_ATTRS = ("R", "F", "E", "gdp", "ai_market", "ai_investment", "effec
 JURISDICTION_ATTRS += ("talent", "efficiency", "efficiency_effort")
 _jurisdiction_row = operator.attrgetter(*JURISDICTION_ATTRS)
 
+# The firms' tallies written into the State and LocalGovernment agents each quarter (_record).
+_STATE_TALLIES = ("capability", "frontier", "firms", "releases", "incidents")
+_STATE_TALLIES += ("incidents_in_market", "safety")
+_LOCAL_TALLIES = ("local_capability", "local_firms", "moved_in", "moved_out")
+
 
 class RegulatoryCompetition(mesa.Model):
     """Regulatory competition in AI governance among states and their firms.
@@ -138,6 +143,7 @@ class RegulatoryCompetition(mesa.Model):
         self.open_release_history: deque[np.ndarray] = deque(maxlen=4)
 
         local_world.build(self)
+        self._locality_state = np.array([loc.state.index for loc in self.localities], np.intp)
         capacity = int(1.25 * plain.firms.n_initial) + 16  # headroom for entrants
         self.firms = FirmPopulation(
             self.S, self.firm_params, firm_rng, capacity, self.layout, self.local
@@ -242,10 +248,9 @@ class RegulatoryCompetition(mesa.Model):
         """Public AI money (USD bn/yr, by state) that local spending above its settled level
         takes from the state's firms (docs/ODD.md 7.12.4): central transfers come out of the
         national pool, own revenue out of local guidance funds."""
-        out = np.zeros(self.S)
-        for loc in self.localities:
-            out[loc.state.index] += 4.0 * loc.crowded_out
-        return out
+        # bincount adds in the localities' order, as a loop over them would
+        crowded = [4.0 * loc.crowded_out for loc in self.localities]
+        return np.bincount(self._locality_state, crowded, self.S) if crowded else np.zeros(self.S)
 
     def _grow(self, quarter: int) -> None:
         """Markets and private investment of every state at this quarter (the economy grows)."""
@@ -309,24 +314,27 @@ class RegulatoryCompetition(mesa.Model):
         self.last_tallies = tallies
         self.release_history.append(tallies["releases"])
         self.open_release_history.append(tallies["open_releases"])
+        # Python lists: indexing them is several times cheaper than indexing arrays, same values
+        t = {key: tallies[key].tolist() for key in _STATE_TALLIES}
         for s in self.states:
             i = s.index
-            s.capability = float(tallies["capability"][i])
-            s.frontier = float(tallies["frontier"][i])
-            s.firms = int(tallies["firms"][i])
-            s.releases = int(tallies["releases"][i])
+            s.capability = float(t["capability"][i])
+            s.frontier = float(t["frontier"][i])
+            s.firms = int(t["firms"][i])
+            s.releases = int(t["releases"][i])
             s.foundation_models += s.releases
-            s.incidents = int(tallies["incidents"][i])
-            s.incidents_in_market = float(tallies["incidents_in_market"][i])
+            s.incidents = int(t["incidents"][i])
+            s.incidents_in_market = float(t["incidents_in_market"][i])
             s.incident_history.append(s.incidents_in_market)
             s.capability_history.append(s.capability)
-            s.mean_safety = float(tallies["safety"][i] / s.firms) if s.firms else float("nan")
+            s.mean_safety = float(t["safety"][i] / s.firms) if s.firms else float("nan")
+        t = {key: tallies[key].tolist() for key in _LOCAL_TALLIES}
         for loc in self.localities:
             i = loc.index
-            loc.capability = float(tallies["local_capability"][i])
-            loc.firms = int(tallies["local_firms"][i])
-            loc.moved_in = int(tallies["moved_in"][i])
-            loc.moved_out = int(tallies["moved_out"][i])
+            loc.capability = float(t["local_capability"][i])
+            loc.firms = int(t["local_firms"][i])
+            loc.moved_in = int(t["moved_in"][i])
+            loc.moved_out = int(t["moved_out"][i])
             loc.capability_history.append(loc.capability)
 
     def run(self, steps: int | None = None) -> RegulatoryCompetition:
