@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.firms import Jurisdictions, entry_reference
+from sim.agents.entry import entry_reference
+from sim.agents.firms import Jurisdictions
 from sim.agents.markets import choose_markets, compliance_costs, market_revenue
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from sim.agents import blas, kernels
-from sim.agents.firms import Firm, FirmPopulation, median
+from sim.agents.entry import median
+from sim.agents.firms import Firm, FirmPopulation
 from sim.agents.location import choice_cdf
 from sim.agents.markets import (
     choose_markets,
