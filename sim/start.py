@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.agents.entry import entry_reference
 from sim.agents.firms import Jurisdictions
-from sim.agents.markets import choose_markets, compliance_costs, market_revenue
+from sim.agents.markets import choose_markets, compliance_costs, market_revenue, served_weight
 
 if TYPE_CHECKING:
     from sim.model import RegulatoryCompetition
@@ -81,8 +81,9 @@ def settle_markets(
     quiet = 0
     for _ in range(40):
         before = pop.serve.copy()
-        pop.revenue_fj, _ = market_revenue(pop, ktheta, j)
-        choose_markets(pop, j, rng, review_prob=p.market_review, ktheta=ktheta)
+        total = served_weight(pop, ktheta, j)  # one pass for both: markets and weights are fixed
+        pop.revenue_fj, _ = market_revenue(pop, ktheta, j, total=total)
+        choose_markets(pop, j, rng, review_prob=p.market_review, ktheta=ktheta, total=total)
         # firms whose markets changed: the few changed cells' rows (a row-wise any is slower)
         changed = np.unique(np.flatnonzero(before != pop.serve) // model.S).size
         quiet = quiet + 1 if changed <= 0.005 * pop.n else 0

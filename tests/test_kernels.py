@@ -17,6 +17,7 @@ from sim.agents.markets import (
     compliance_costs,
     market_revenue,
     revenue_weighted,
+    served_weight,
 )
 from sim.model import RegulatoryCompetition
 from sim.tools.compose import compose_config
@@ -221,3 +222,19 @@ def test_by_market_on_one_blas_thread_gives_the_bits_of_the_threaded_product():
         assert _same(share @ revenue_fj, threaded)
         assert control is None or control[0]() == 1
     assert control is None or control[0]() == before  # the user's thread count is restored
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_shared_served_weight_gives_the_bits_of_each_call_its_own(on, reference):
+    reference(on)
+    out = {}
+    for shared in (True, False):
+        pop, j, rng = _world(5)
+        ktheta = np.where(pop.alive, pop.k, 0.0) ** pop.p.share_exponent
+        total = served_weight(pop, ktheta, j) if shared else None
+        pop.revenue_fj, revenue = market_revenue(pop, ktheta, j, total=total)
+        paid = choose_markets(pop, j, rng, review_prob=0.5, ktheta=ktheta, total=total)
+        out[shared] = (pop.revenue_fj.copy(), revenue.copy(), paid, pop.serve)
+    for a, b in zip(out[True], out[False], strict=True):
+        assert _same(a, b)
+    assert out[True][2].sum() > 0  # some firms entered a market

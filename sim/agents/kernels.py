@@ -95,7 +95,7 @@ def is_plus_zero_times(x):
 
 
 @njit(cache=True)
-def _served_weight(ktheta, factor, home, serve):
+def served_weight(ktheta, factor, home, serve):
     """Each market's total weight of the firms serving it, summed in slot order like
     ``sum(axis=0)``. An unserved term (a finite weight times 0) adds a zero, which can change
     only the sign of a zero total; every caller floors the total at 1e-12, so it is skipped."""
@@ -113,14 +113,15 @@ def _served_weight(ktheta, factor, home, serve):
 
 
 @njit(cache=True)
-def market_revenue(ktheta, factor, home, serve, quarter_market, luck, revenue_fj, revenue):
-    """Revenue of every firm in every market it serves: its weight's share of the market, times
-    its luck (``markets.market_revenue``). Fills ``revenue_fj`` and its row sums ``revenue``."""
+def market_revenue(ktheta, factor, home, serve, quarter_market, luck, total, revenue_fj, revenue):
+    """Revenue of every firm in every market it serves: its weight's share of the market
+    (``total``: :func:`served_weight`), times its luck (``markets.market_revenue``). Fills
+    ``revenue_fj`` and its row sums ``revenue``."""
     n, s = serve.shape
-    denom = _served_weight(ktheta, factor, home, serve)
+    denom = np.empty(s)
     zero = np.empty(s)  # what an unserved market's zero weight becomes: (0 / denom) * market
     for m in range(s):
-        denom[m] = np_maximum(denom[m], 1e-12)
+        denom[m] = np_maximum(total[m], 1e-12)
         zero[m] = 0.0 / denom[m] * quarter_market[m]
     for i in range(n):
         h, kt, lk = home[i], ktheta[i], luck[i]
@@ -171,14 +172,15 @@ def revenue_weighted(revenue_fj, per_market):
 
 @njit(cache=True)
 def choose_markets(
-    review, ktheta, factor, home, serve, divisible, sigma, quarter_market, revenue_fj, open_ok, c
-):
+    review, ktheta, factor, home, serve, divisible, sigma, quarter_market, revenue_fj, open_ok, c,
+    total,
+):  # fmt: skip
     """Market entry and exit of the firms under review (``markets.choose_markets``); ``c``
-    holds fixed cost, variable cost, margin, payback and entry cost. Updates ``serve`` in
-    place and returns the entry cost each reviewed firm pays."""
+    holds fixed cost, variable cost, margin, payback and entry cost, ``total`` each market's
+    served weight (:func:`served_weight`). Updates ``serve`` in place and returns the entry
+    cost each reviewed firm pays."""
     fixed, variable, margin, payback, entry = c[0], c[1], c[2], c[3], c[4]
     s = serve.shape[1]
-    total = _served_weight(ktheta, factor, home, serve)
     paid = np.zeros(len(review))
     rev_if, unit, terms = np.empty(s), np.empty(s), np.empty(s)
     for r in range(len(review)):

@@ -30,21 +30,38 @@ def _weights(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.nd
     return ktheta[:, None] * _factor(pop, j)[pop.home]
 
 
+def served_weight(pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions) -> np.ndarray:
+    """Each market's total weight of the firms serving it: the denominator of market shares,
+    which :func:`market_revenue` and :func:`choose_markets` take as ``total`` from a caller that
+    calls both on the same weights and markets (the settling of markets at the start)."""
+    if kernels.enabled(pop.S):
+        return kernels.served_weight(ktheta, _factor(pop, j), pop.home, pop.serve)
+    return (_weights(pop, ktheta, j) * pop.serve).sum(axis=0)
+
+
 def market_revenue(
-    pop: FirmPopulation, ktheta: np.ndarray, j: Jurisdictions, luck: np.ndarray | None = None
+    pop: FirmPopulation,
+    ktheta: np.ndarray,
+    j: Jurisdictions,
+    luck: np.ndarray | None = None,
+    total: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Quarterly revenue of each firm in each market it serves (USD bn): share times market,
-    times the firm's luck if given. Returns it and its sum over markets."""
+    times the firm's luck if given. Returns it and its sum over markets. ``total``: the
+    markets' :func:`served_weight` now, where the caller has it."""
     if kernels.enabled(pop.S):
         # Written over the population's own buffers: nothing keeps last quarter's revenue.
         revenue_fj, revenue = pop.revenue_fj, pop.revenue
         luck = np.ones(len(ktheta)) if luck is None else luck  # x * 1.0 is x: same bits
+        factor = _factor(pop, j)
+        if total is None:
+            total = kernels.served_weight(ktheta, factor, pop.home, pop.serve)
         kernels.market_revenue(
-            ktheta, _factor(pop, j), pop.home, pop.serve, j.market / 4.0, luck, revenue_fj, revenue
+            ktheta, factor, pop.home, pop.serve, j.market / 4.0, luck, total, revenue_fj, revenue
         )
         return revenue_fj, revenue
     w = _weights(pop, ktheta, j) * pop.serve
-    denom = w.sum(axis=0)
+    denom = w.sum(axis=0) if total is None else total
     revenue_fj = w / np.maximum(denom, 1e-12) * (j.market / 4.0)
     if luck is not None:
         revenue_fj *= luck[:, None]
@@ -93,12 +110,14 @@ def choose_markets(
     rng: np.random.Generator,
     review_prob: float,
     ktheta: np.ndarray | None = None,
+    total: np.ndarray | None = None,
 ) -> np.ndarray:
     """Firms under review enter markets worth more than their cost and leave those worth less.
 
     The value of market m to firm f is margin x its revenue there minus compliance there, minus,
     for a non-divisible firm, the extra cost that a stricter m imposes on all its other markets.
-    ``ktheta``: the firms' current k^theta (0 for empty slots) where the caller has it.
+    ``ktheta`` (the firms' k^theta, 0 for empty slots) and ``total`` (the markets'
+    :func:`served_weight`): their current values, where the caller has them.
     Returns the one-off entry costs paid (USD bn per firm).
     """
     p = pop.p
@@ -120,9 +139,12 @@ def choose_markets(
             ]
         )
         open_ok = np.ascontiguousarray(j.ban.T < 1.0)
+        factor = _factor(pop, j)
+        if total is None:
+            total = kernels.served_weight(ktheta, factor, pop.home, pop.serve)
         entry_cost[review] = kernels.choose_markets(
-            review, ktheta, _factor(pop, j), pop.home, pop.serve, pop.divisible,
-            j.stringency, j.market / 4.0, pop.revenue_fj, open_ok, costs,
+            review, ktheta, factor, pop.home, pop.serve, pop.divisible,
+            j.stringency, j.market / 4.0, pop.revenue_fj, open_ok, costs, total,
         )  # fmt: skip
         return entry_cost
     serve = pop.serve[review]
@@ -131,7 +153,7 @@ def choose_markets(
 
     # Revenue if served: own weight against the market's current total weight.
     w_all = _weights(pop, ktheta, j)
-    total = (w_all * pop.serve).sum(axis=0)
+    total = (w_all * pop.serve).sum(axis=0) if total is None else total
     w = w_all[review]
     others = total[None, :] - w * serve
     rev_if = w / np.maximum(others + w, 1e-12) * (j.market / 4.0)
