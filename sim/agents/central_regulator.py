@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
+from sim.agents import locality_block
 from sim.agents.local_government import Rules
 from sim.agents.officials import Snapshot, Tournament, standings
 from sim.restrictive_signal import net_marginal_value
@@ -151,10 +152,14 @@ class CentralRegulator(mesa.Agent):
         for i, loc in enumerate(locs):
             above = ranking.above(i) if rules.yardstick else []
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if rules.yardstick else 0.0
-            loc.update(snapshot, above, rng, quarter, rules)
-        index = float(self.model.economy.market(quarter)[self.state.index])
+            loc.choose(snapshot, above, rng, quarter, rules)
+        # what draws nothing and reads each locality's own state only, over all of them at once
+        if self.model.local.fiscal:
+            locality_block.prune(locs)
         for loc in locs:
-            loc.spend(self.damping, index)
+            loc.renew_or_lapse(quarter)
+        index = float(self.model.economy.market(quarter)[self.state.index])
+        locality_block.spend(locs, self.damping, index)
 
     def rules(self) -> Rules:
         """What each of the centre's localities reads alike this quarter."""

@@ -93,6 +93,7 @@ class LocalGovernment(mesa.Agent):
         self._nets: dict[tuple[str, ...], float] = {}
         self._nets_at: tuple[float, ...] = ()
         self._due: tuple[tuple[str, ...], float] = ((), -math.inf)
+        self._kept: tuple = ()  # what pruning last kept whole, and at which envelope
 
     # -- views -------------------------------------------------------------------------------------
 
@@ -180,7 +181,8 @@ class LocalGovernment(mesa.Agent):
         quarter: int,
         rules: Rules | None = None,
     ):
-        """Facilitation, imitation, herding, invention and adoption of codified instruments.
+        """Facilitation, imitation, herding, invention and adoption of codified instruments,
+        then pruning and renewal.
 
         Args:
             snapshot: every same-state locality's instruments at the start of the quarter, so
@@ -190,6 +192,15 @@ class LocalGovernment(mesa.Agent):
             quarter: index of the current quarter.
             rules: the centre's rules this quarter (``CentralRegulator.rules()`` if None).
         """
+        self.choose(snapshot, better, rng, quarter, rules)
+        if self.model.local.fiscal:
+            self.prune()
+        self.renew_or_lapse(quarter)
+
+    def choose(self, snapshot, better, rng, quarter: int, rules: Rules | None = None) -> None:
+        """The part of ``update`` that draws random numbers: facilitation, imitation, herding,
+        adoption and invention. Pruning and renewal read only the locality's own state, so the
+        centre runs them over all its localities afterwards (``sim/agents/locality_block.py``)."""
         lp = self.model.local
         rules = self.state.centre.rules() if rules is None else rules
         yardstick = rules.yardstick
@@ -217,9 +228,6 @@ class LocalGovernment(mesa.Agent):
             )
             self.model.instrument_registry[new.name] = new
             self.instruments.append(new.name)
-        if lp.fiscal:
-            self.prune()
-        self._renew_or_lapse(quarter)
 
     # -- the fiscal constraint (docs/ODD.md 7.12.4) ------------------------------------------
 
@@ -246,26 +254,28 @@ class LocalGovernment(mesa.Agent):
     def _adopt_codified(self, codified: list[str], rng) -> None:
         """Adopt, at ``local.adoption_rate``, a codified instrument that would be the best of its
         kind and (``local.adoption_by_value``) raises the net value: its gain at the locality's
-        fit beats what the money it takes returns elsewhere. The portfolio's terms are read once
-        and again only after an adoption: every quarter each codified instrument is weighed."""
+        fit beats what the money it takes returns elsewhere. Every quarter each codified
+        instrument is weighed, in the centre's order; after an adoption the rest are weighed
+        against the new portfolio."""
         lp = self.model.local
         spending, scale = self._envelope()
-        pf = None
-        for name in codified:
-            if name in self.instruments:
-                continue
-            if pf is None:
-                pf, base = self.portfolio(), None
-            if not self._adds(name, pf.kind_best):
-                continue
-            if lp.adoption_by_value:
-                base = self.net(self.instruments) if base is None else base
-                with_it = term_net([*pf.terms, self._term(name)], spending, scale, self.hurdle)
-                if not with_it > base:
+        start = 0
+        while True:
+            pf, base = self.portfolio(), None
+            for pos, name, t in pf.adders(codified, self._terms):
+                if pos < start:
                     continue
-            if rng.random() < lp.adoption_rate:
-                self.instruments.append(name)
-                pf = None
+                if lp.adoption_by_value:
+                    base = self.net(self.instruments) if base is None else base
+                    with_it = term_net([*pf.terms, t], spending, scale, self.hurdle)
+                    if not with_it > base:
+                        continue
+                if rng.random() < lp.adoption_rate:
+                    self.instruments.append(name)
+                    start = pos + 1
+                    break
+            else:
+                return
 
     def _committed(self, name: str) -> bool:
         # a sector bet (LLM training capacity) is a commitment for its term
@@ -279,6 +289,9 @@ class LocalGovernment(mesa.Agent):
         if len(self.instruments) < 2:
             return
         spending, scale = self._envelope()
+        kept = (tuple(self.instruments), spending, scale, self.hurdle, keep_committed)
+        if kept == self._kept and self._terms.version == self._registry.replaced:
+            return  # the same choice as when it last dropped nothing (a steady envelope)
         base = self.net(self.instruments)
         while len(self.instruments) > 1:
             terms, best = self.portfolio().terms, None
@@ -289,11 +302,16 @@ class LocalGovernment(mesa.Agent):
                 if value > base + 1e-12 and (best is None or value > best[0]):
                     best = (value, name)
             if best is None:
+                self._kept = (tuple(self.instruments), spending, scale, self.hurdle, keep_committed)
                 return
             base = best[0]  # the net value of what is left
-            self.instruments.remove(best[1])
-            self.taken_up.pop(best[1], None)
-            self.dropped += 1
+            self.drop(best[1])
+
+    def drop(self, name: str) -> None:
+        """Drop the instrument ``name`` before its term ends (pruning)."""
+        self.instruments.remove(name)
+        self.taken_up.pop(name, None)
+        self.dropped += 1
 
     def settle_fiscal(self, local_rd: float, rd_elasticity: float) -> None:
         """Read the start as a fiscal equilibrium, as the states' anchors are read: the hurdle
@@ -322,7 +340,7 @@ class LocalGovernment(mesa.Agent):
         best = self._kind_best() if best is None else best
         return new.kind not in best or new.value > best[new.kind]
 
-    def _renew_or_lapse(self, quarter: int) -> None:
+    def renew_or_lapse(self, quarter: int) -> None:
         """At the end of its term an instrument is renewed if it is the best of its kind the
         locality holds (and, under the fiscal constraint, worth its money), and lapses otherwise
         (it adds nothing to firms, only to spending)."""
@@ -387,6 +405,14 @@ class LocalGovernment(mesa.Agent):
         in the spending it gets (``sim/fiscal.py``). ``index`` is the state's market relative to
         the start: budgets grow with it.
         """
+        money = self.account(damping, index)
+        if money is not None:
+            self.set_gain(term_gain(self.portfolio().terms, money))
+
+    def account(self, damping: float, index: float) -> float | None:
+        """``spend`` but the fiscal gain: spending, transfers, crowding out and waste. Returns
+        the start money (spending over the market index) at which the gain is to be evaluated
+        (``set_gain``), or None if the productivity is already set."""
         lp = self.model.local
         pf = self.portfolio()
         self.damping = damping
@@ -400,11 +426,14 @@ class LocalGovernment(mesa.Agent):
         self.crowded_out = self.alt_share * (self.spending - grown) if lp.fiscal else 0.0
         if not pf.key:
             self.waste, self.productivity = 0.0, 1.0
-            return
+            return None
         # the share of the money that no instrument can use (1 - fit), weighted by spending
         self.waste = float(self.spending * pf.waste_share)
         if lp.fiscal:
-            gain = term_gain(pf.terms, self.spending / index)
-            self.productivity = 1.0 + lp.boost * damping * gain
-            return
+            return self.spending / index
         self.productivity = 1.0 + lp.boost * damping * self.F * pf.flat_gain
+        return None
+
+    def set_gain(self, gain: float) -> None:
+        """Local firms' productivity multiplier from the portfolio's fiscal gain."""
+        self.productivity = 1.0 + self.model.local.boost * self.damping * gain

@@ -37,7 +37,16 @@ class Terms:
 class Portfolio:
     """The instruments ``key`` held by a locality, and what they fix."""
 
-    __slots__ = ("best_names", "flat_gain", "key", "kind_best", "listing", "terms", "waste_share")
+    __slots__ = (
+        "_adders",
+        "best_names",
+        "flat_gain",
+        "key",
+        "kind_best",
+        "listing",
+        "terms",
+        "waste_share",
+    )
 
     def __init__(self, key: tuple[str, ...], terms: Terms) -> None:
         self.key = key
@@ -63,3 +72,21 @@ class Portfolio:
             flat[t.kind] = max(flat.get(t.kind, 0.0), t.value)
         self.flat_gain = sum(flat.values())
         self.listing = ";".join(sorted(key))
+        self._adders: tuple[int, list[tuple[int, str, Term]]] = (0, [])
+
+    def adders(self, codified: list[str], terms: Terms) -> list[tuple[int, str, Term]]:
+        """The codified instruments (position, name, term) that the portfolio lacks and that
+        would raise the gain of their kind (docs/ODD.md 7.12.3). A centre's list of codified
+        instruments only grows, so its length tells whether it changed."""
+        seen, out = self._adders
+        if seen != len(codified):
+            held, best = set(self.key), self.kind_best
+            for pos in range(seen, len(codified)):
+                name = codified[pos]
+                if name in held:
+                    continue
+                t = terms[name]
+                if t.kind not in best or t.value > best[t.kind]:
+                    out = [*out, (pos, name, t)]
+            self._adders = (len(codified), out)
+        return out
