@@ -149,6 +149,10 @@ class CentralRegulator(mesa.Agent):
             self._standings(growth, snapshot)
             ranking = Ranking([loc.name for loc in locs], growth)
         rules = self.rules()
+        for loc in locs:
+            loc.facilitate(rules)
+        if rules.yardstick and self.model.local.adoption_by_value:
+            locality_block.weigh_adoptions(locs, rules.codified)
         for i, loc in enumerate(locs):
             above = ranking.above(i) if rules.yardstick else []
             loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if rules.yardstick else 0.0

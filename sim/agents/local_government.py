@@ -94,6 +94,7 @@ class LocalGovernment(mesa.Agent):
         self._nets_at: tuple[float, ...] = ()
         self._due: tuple[tuple[str, ...], float] = ((), -math.inf)
         self._kept: tuple = ()  # what pruning last kept whole, and at which envelope
+        self._weighed: tuple = (None, None, None)  # the centre's net values for adoption
 
     # -- views -------------------------------------------------------------------------------------
 
@@ -192,25 +193,29 @@ class LocalGovernment(mesa.Agent):
             quarter: index of the current quarter.
             rules: the centre's rules this quarter (``CentralRegulator.rules()`` if None).
         """
+        rules = self.state.centre.rules() if rules is None else rules
+        self.facilitate(rules)
         self.choose(snapshot, better, rng, quarter, rules)
         if self.model.local.fiscal:
             self.prune()
         self.renew_or_lapse(quarter)
 
-    def choose(self, snapshot, better, rng, quarter: int, rules: Rules | None = None) -> None:
-        """The part of ``update`` that draws random numbers: facilitation, imitation, herding,
-        adoption and invention. Pruning and renewal read only the locality's own state, so the
-        centre runs them over all its localities afterwards (``sim/agents/locality_block.py``)."""
+    def facilitate(self, rules: Rules) -> None:
+        """Move F towards the target the official's effort sets (competitive liberalisation)."""
         lp = self.model.local
-        rules = self.state.centre.rules() if rules is None else rules
         yardstick = rules.yardstick
-        comp = rules.competition
-        effort = self.state.centre.tournament.effort(self, comp) if yardstick else 0.0
+        effort = self.state.centre.tournament.effort(self, rules.competition) if yardstick else 0.0
         headroom = min(1.0, lp.liberalisation * effort) * (1 - self.anchor_F)
         leeway = rules.leeway if self.pilot_zone and yardstick else 0.0
         target = min(1.0, self.anchor_F + headroom + leeway)
         self.F += lp.speed * (target - self.F)
 
+    def choose(self, snapshot, better, rng, quarter: int, rules: Rules) -> None:
+        """The part of ``update`` that draws random numbers: imitation, herding, adoption and
+        invention. Facilitation, pruning and renewal read only the locality's own state, so the
+        centre runs them over all its localities, before and after (``locality_block``)."""
+        lp = self.model.local
+        yardstick = rules.yardstick
         if yardstick:
             self._imitate(snapshot, better, rng, rules.imitation)
             self._herd(snapshot, rng, rules.herding)
@@ -261,13 +266,19 @@ class LocalGovernment(mesa.Agent):
         spending, scale = self._envelope()
         start = 0
         while True:
-            pf, base = self.portfolio(), None
-            for pos, name, t in pf.adders(codified, self._terms):
+            pf = self.portfolio()
+            adders = pf.adders(codified, self._terms)
+            weighed = self._weighed if self._weighed[:3] == (pf, spending, scale) else None
+            base = None
+            for pos, name, t in adders:
                 if pos < start:
                     continue
                 if lp.adoption_by_value:
-                    base = self.net(self.instruments) if base is None else base
-                    with_it = term_net([*pf.terms, t], spending, scale, self.hurdle)
+                    if weighed is not None and weighed[3] is adders:  # the centre's pass
+                        base, with_it = weighed[4], weighed[5][name]
+                    else:
+                        base = self.net(self.instruments) if base is None else base
+                        with_it = term_net([*pf.terms, t], spending, scale, self.hurdle)
                     if not with_it > base:
                         continue
                 if rng.random() < lp.adoption_rate:
@@ -276,6 +287,12 @@ class LocalGovernment(mesa.Agent):
                     break
             else:
                 return
+
+    def weighed(self, adders: list, base: float, with_each: dict[str, float]) -> None:
+        """Record the net values of the portfolio and of it with each of ``adders`` (its
+        ``Portfolio.adders``) that the centre computed for all its localities at once, at the
+        current portfolio and envelope; ``_adopt_codified`` reads them while both hold."""
+        self._weighed = (self.portfolio(), *self._envelope(), adders, base, with_each)
 
     def _committed(self, name: str) -> bool:
         # a sector bet (LLM training capacity) is a commitment for its term

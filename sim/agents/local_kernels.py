@@ -157,3 +157,25 @@ def gains(w, v, k, h, starts, spending):
         a, b = starts[j], starts[j + 1]
         out[j] = _gain(w[a:b], v[a:b], k[a:b], h[a:b], b - a, spending[j], best, seen)
     return out
+
+
+@_Deferred
+def adoption_nets(w, v, k, h, starts, cw, cv, ck, ch, cstarts, spending, scale, hurdle):
+    """Net value U of every locality's portfolio, and of it with each of its candidates
+    (locality ``j``'s at ``cstarts[j]:cstarts[j + 1]``) added at its end."""
+    n = len(starts) - 1
+    largest = 1
+    for j in range(n):
+        largest = max(largest, starts[j + 1] - starts[j] + 1)
+    sw, sv, sh = np.empty(largest), np.empty(largest), np.empty(largest)
+    sk, seen, best = np.empty(largest, np.int64), np.empty(largest, np.int64), np.empty(largest)
+    base, with_each = np.empty(n), np.empty(len(cw))
+    for j in range(n):
+        a, m = starts[j], starts[j + 1] - starts[j]
+        sw[:m], sv[:m], sk[:m], sh[:m] = w[a : a + m], v[a : a + m], k[a : a + m], h[a : a + m]
+        s, sc, hu = spending[j], scale[j], hurdle[j]
+        base[j] = _net(sw, sv, sk, sh, m, s, sc, hu, best, seen)
+        for c in range(cstarts[j], cstarts[j + 1]):
+            sw[m], sv[m], sk[m], sh[m] = cw[c], cv[c], ck[c], ch[c]
+            with_each[c] = _net(sw, sv, sk, sh, m + 1, s, sc, hu, best, seen)
+    return base, with_each

@@ -10,10 +10,12 @@ inside each locality's update, with the same result: the portfolios are laid out
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
 from sim.agents import local_kernels
+from sim.agents.portfolio import columns
 from sim.fiscal import term_gain
 
 
@@ -23,17 +25,51 @@ class Block:
 
     def __init__(self, locs: Sequence) -> None:
         self.portfolios = [loc.portfolio() for loc in locs]
-        terms = [t for pf in self.portfolios for t in pf.terms]
-        sizes = [len(pf.key) for pf in self.portfolios]
-        self.largest = max(sizes, default=0)
-        self.starts = np.zeros(len(sizes) + 1, np.int64)
-        np.cumsum(sizes, out=self.starts[1:])
-        code = local_kernels.kind_code
-        self.arrays = (
-            np.array([t.weight for t in terms], np.float64),
-            np.array([t.value for t in terms], np.float64),
-            np.array([code(t.kind) for t in terms], np.int64),
-            np.array([t.half for t in terms], np.float64),
+        self.largest, self.starts, self.arrays = flat([pf.columns for pf in self.portfolios])
+
+
+def flat(groups: list[tuple[list, ...]]) -> tuple[int, np.ndarray, tuple[np.ndarray, ...]]:
+    """Columns of fiscal terms (``portfolio.columns``) as flat arrays: the longest group, where
+    each group starts (and the end), and the weights, gains, kind codes and half-costs."""
+    sizes = [len(group[0]) for group in groups]
+    starts = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    arrays = tuple(
+        np.fromiter(chain.from_iterable(group[c] for group in groups), dtype, starts[-1])
+        for c, dtype in enumerate((np.float64, np.float64, np.int64, np.float64))
+    )
+    return max(sizes, default=0), starts, arrays
+
+
+def weigh_adoptions(locs: Sequence, codified: list[str]) -> None:
+    """The net values each locality's adoption of codified instruments weighs this quarter
+    (``LocalGovernment._adopt_codified``), for its portfolio before the quarter's draws: one
+    pass for all; a locality whose portfolio the draws change weighs its own."""
+    locs = [loc for loc in locs if loc.portfolio().adders(codified, loc._terms)]
+    if not locs:
+        return
+    block = Block(locs)
+    if not local_kernels.enabled(block.largest + 1):
+        return
+    adders = [
+        pf.adders(codified, loc._terms) for loc, pf in zip(locs, block.portfolios, strict=True)
+    ]
+    _, cstarts, candidates = flat([columns([t for _, _, t in group]) for group in adders])
+    envelopes = [loc._envelope() for loc in locs]
+    base, with_each = local_kernels.adoption_nets(
+        *block.arrays,
+        block.starts,
+        *candidates,
+        cstarts,
+        np.array([e[0] for e in envelopes]),
+        np.array([e[1] for e in envelopes]),
+        np.array([loc.hurdle for loc in locs]),
+    )
+    base, with_each = base.tolist(), with_each.tolist()
+    for j, (loc, group) in enumerate(zip(locs, adders, strict=True)):
+        values = with_each[cstarts[j] : cstarts[j + 1]]
+        loc.weighed(
+            group, base[j], {name: x for (_, name, _), x in zip(group, values, strict=True)}
         )
 
 

@@ -11,6 +11,7 @@ locality only recomputes it when its list of instruments or the registry's entri
 
 from __future__ import annotations
 
+from sim.agents.local_kernels import kind_code
 from sim.fiscal import Term, array_sum, term
 
 
@@ -34,12 +35,23 @@ class Terms:
         return made
 
 
+def columns(terms: list[Term]) -> tuple[list, list, list, list]:
+    """The terms' weights, gains pi x fit, kind codes and half-costs, as lists."""
+    return (
+        [t.weight for t in terms],
+        [t.value for t in terms],
+        [kind_code(t.kind) for t in terms],
+        [t.half for t in terms],
+    )
+
+
 class Portfolio:
     """The instruments ``key`` held by a locality, and what they fix."""
 
     __slots__ = (
         "_adders",
         "best_names",
+        "columns",
         "flat_gain",
         "key",
         "kind_best",
@@ -72,6 +84,8 @@ class Portfolio:
             flat[t.kind] = max(flat.get(t.kind, 0.0), t.value)
         self.flat_gain = sum(flat.values())
         self.listing = ";".join(sorted(key))
+        # weights, gains pi x fit, kind codes, half-costs: what the compiled passes read
+        self.columns = columns(held)
         self._adders: tuple[int, list[tuple[int, str, Term]]] = (0, [])
 
     def adders(self, codified: list[str], terms: Terms) -> list[tuple[int, str, Term]]:
