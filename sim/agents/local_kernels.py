@@ -12,8 +12,8 @@ first appear and those summed left to right. ``math.exp`` is the C library's in 
 are the same (tests/test_locality_speed.py compares both forms on random portfolios).
 
 ``USE_KERNELS`` switches them off (the localities then run their Python methods, the reference);
-portfolios of more than 128 instruments (``row_sum``'s range, never reached in practice) take
-the Python form.
+fewer than ``MIN_LOCALITIES`` localities, or a portfolio of more than 128 instruments
+(``row_sum``'s range, never reached in practice), take the Python form too.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sim.config.local import INSTRUMENT_KINDS
 
 USE_KERNELS = True
 MAX_TERMS = 128  # kernels.row_sum adds at most 128 numbers in NumPy's order
+MIN_LOCALITIES = 12  # fewer take the Python form (measured: 7 localities ran slower compiled)
 
 KIND_CODES = {kind: i for i, kind in enumerate(INSTRUMENT_KINDS)}
 BET_CODE = KIND_CODES["sector_bet"]
@@ -37,9 +38,11 @@ def kind_code(kind: str) -> int:
     return KIND_CODES.setdefault(kind, len(KIND_CODES))
 
 
-def enabled(largest: int) -> bool:
-    """Whether the kernels serve localities whose largest portfolio has ``largest`` instruments."""
-    return USE_KERNELS and largest <= MAX_TERMS
+def enabled(localities: int, largest: int) -> bool:
+    """Whether the kernels serve ``localities`` localities whose largest portfolio has
+    ``largest`` instruments: a few localities cost less in their own Python methods than in
+    laying out their portfolios for a call."""
+    return USE_KERNELS and localities >= MIN_LOCALITIES and largest <= MAX_TERMS
 
 
 class _Deferred:

@@ -25,7 +25,12 @@ class Block:
 
     def __init__(self, locs: Sequence) -> None:
         self.portfolios = [loc.portfolio() for loc in locs]
-        self.largest, self.starts, self.arrays = flat([pf.columns for pf in self.portfolios])
+        _, self.starts, self.arrays = flat([pf.columns for pf in self.portfolios])
+
+
+def largest(locs: Sequence) -> int:
+    """The most instruments any of ``locs`` holds."""
+    return max(len(loc.instruments) for loc in locs)
 
 
 def flat(groups: list[tuple[list, ...]]) -> tuple[int, np.ndarray, tuple[np.ndarray, ...]]:
@@ -48,9 +53,9 @@ def weigh_adoptions(locs: Sequence, codified: list[str]) -> None:
     locs = [loc for loc in locs if loc.portfolio().adders(codified, loc._terms)]
     if not locs:
         return
+    if not local_kernels.enabled(len(locs), largest(locs) + 1):
+        return  # each weighs its own
     block = Block(locs)
-    if not local_kernels.enabled(block.largest + 1):
-        return
     adders = [
         pf.adders(codified, loc._terms) for loc, pf in zip(locs, block.portfolios, strict=True)
     ]
@@ -78,11 +83,11 @@ def prune(locs: Sequence, keep_committed: bool = True) -> None:
     locs = [loc for loc in locs if len(loc.instruments) > 1]
     if not locs:
         return
-    block = Block(locs)
-    if not local_kernels.enabled(block.largest):
+    if not local_kernels.enabled(len(locs), largest(locs)):
         for loc in locs:
             loc.prune(keep_committed)
         return
+    block = Block(locs)
     envelopes = [loc._envelope() for loc in locs]
     dropped = np.empty(len(block.arrays[0]), np.int64)
     if not local_kernels.prune(
@@ -110,11 +115,11 @@ def spend(locs: Sequence, damping: float, index: float) -> None:
     if not gaining:
         return
     locs = [locs[j] for j in gaining]
-    block = Block(locs)
-    if not local_kernels.enabled(block.largest):
+    if not local_kernels.enabled(len(locs), largest(locs)):
         for loc, j in zip(locs, gaining, strict=True):
             loc.set_gain(term_gain(loc.portfolio().terms, moneys[j]))
         return
+    block = Block(locs)
     money = np.array([moneys[j] for j in gaining])
     gains = local_kernels.gains(*block.arrays, block.starts, money).tolist()
     for loc, gain in zip(locs, gains, strict=True):
