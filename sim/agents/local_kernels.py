@@ -1,15 +1,17 @@
 """Compiled kernels for the fiscal choices of all of a centre's localities at once (numba):
-pruning (``LocalGovernment.prune``) and the gain of spending (``LocalGovernment.spend``). A call
-per centre and quarter replaces a Python evaluation of ``sim.fiscal.term_net`` per portfolio
-variant and locality (a kernel per locality costs more in calls than it saves).
+pruning (``LocalGovernment.prune``), the net values adoption weighs (``_adopt_codified``) and
+the gain of spending (``LocalGovernment.spend``). A call per centre and quarter replaces a
+Python evaluation of ``sim.fiscal.term_net`` per portfolio variant and locality (a kernel per
+locality costs more in calls than it saves).
 
 The portfolios are given as flat arrays over the localities' instruments, locality ``j``'s at
 ``starts[j]:starts[j + 1]`` (``sim.agents.locality_block``): weights, gains at full
 implementation pi x fit, kind codes and half-costs. Each kernel repeats the operations of
 ``sim.fiscal.term_gain`` in the same order: the weights added in NumPy 2.4's order
 (``kernels.row_sum``, as ``fiscal.array_sum``), each kind's best gain kept in the order the kinds
-first appear and those summed left to right. ``math.exp`` is the C library's in both, so the bits
-are the same (tests/test_locality_speed.py compares both forms on random portfolios).
+first appear and those summed left to right (as Python 3.11's ``sum``). ``math.exp`` is the C
+library's in both, so the bits are the same (tests/test_locality_speed.py compares both forms on
+random portfolios and whole runs).
 
 ``USE_KERNELS`` switches them off (the localities then run their Python methods, the reference);
 fewer than ``MIN_LOCALITIES`` localities, or a portfolio of more than 128 instruments
