@@ -43,14 +43,25 @@ class Instrument:
         return min(1.0, advantage / self.need)
 
 
-def catalogue(specs) -> dict[str, Instrument]:
+class Registry(dict):
+    """The instruments by name. It counts the entries replaced (not those added, as inventions
+    are), so a locality's cached terms are dropped when an instrument they were made from is."""
+
+    replaced = 0
+
+    def __setitem__(self, name, inst) -> None:
+        if name in self:
+            self.replaced += 1
+        super().__setitem__(name, inst)
+
+
+def catalogue(specs) -> Registry:
     """The instruments of the world file, by name."""
-    return {
-        name: Instrument(
-            name, s.label, s.kind, float(s.productivity), float(s.need), float(s.weight)
-        )
-        for name, s in specs.items()
-    }
+    registry = Registry()
+    for name, s in specs.items():
+        pi, need, weight = float(s.productivity), float(s.need), float(s.weight)
+        registry[name] = Instrument(name, s.label, s.kind, pi, need, weight)
+    return registry
 
 
 def invent(

@@ -8,13 +8,15 @@ import math
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from sim.agents import local_kernels, locality_block
 from sim.agents.central_regulator import Ranking
 from sim.agents.kernels import row_sum
 from sim.agents.officials import Snapshot, bet_share
 from sim.config.local import INSTRUMENT_KINDS, LocalParams
-from sim.fiscal import array_sum, net_value, term, term_net
+from sim.fiscal import array_sum, net_value, term, term_gain, term_net
 from sim.instruments import Instrument
 from sim.model import RegulatoryCompetition
 
@@ -187,3 +189,67 @@ def test_a_sector_bet_of_no_weight_runs():
         seed=1, steps=4, **{"firms.n_initial": 1, "instruments.local_llm.weight": 0.0}
     )
     assert model.run().steps == zero.run().steps == 4
+
+
+# -- the centre's passes over all localities (sim/agents/locality_block.py) ----------------------
+
+
+def _portfolio_world(seed: int) -> RegulatoryCompetition:
+    """A world of 60 localities a state given random portfolios (of the catalogue and of random
+    instruments) and facilitation: portfolios of up to 9 instruments with duplicated kinds,
+    sector bets and weights of every size."""
+    model = RegulatoryCompetition(seed=seed, **SMALL, **{"local.per_state": 60})
+    rnd = random.Random(seed)
+    for i in range(30):  # weights other than 1: shares that do not divide evenly
+        inst = random_instrument(rnd, i)
+        model.instrument_registry[inst.name] = inst
+    names = list(model.instrument_registry)
+    for loc in model.localities:
+        loc.instruments = rnd.sample(names, rnd.randint(0, 9))
+        loc.F = rnd.uniform(0.0, 1.0) ** 4  # small spending too: gains far from saturation
+    return model
+
+
+@pytest.mark.parametrize("keep_committed", [True, False])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_pruning_drops_what_each_locality_drops(seed, keep_committed):
+    fast, slow = _portfolio_world(seed), _portfolio_world(seed)
+    for centre in fast.centres:
+        locality_block.prune(centre.localities, keep_committed)
+    for loc in slow.localities:
+        loc.prune(keep_committed)
+    view = lambda m: [(loc.instruments, loc.dropped) for loc in m.localities]  # noqa: E731
+    assert view(fast) == view(slow)
+    assert sum(loc.dropped for loc in fast.localities) > 10  # the comparison saw drops
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_spending_gives_each_localitys_productivity(seed):
+    fast, slow = _portfolio_world(seed), _portfolio_world(seed)
+    for centre in fast.centres:
+        locality_block.spend(centre.localities, 0.9, 1.3)
+    for loc in slow.localities:
+        loc.spend(0.9, 1.3)
+    view = lambda m: [(loc.productivity, loc.waste, loc.spending) for loc in m.localities]  # noqa: E731
+    assert view(fast) == view(slow)
+    # the gains themselves, before 1 + gain rounds their last bits away
+    locs = [loc for loc in fast.localities if loc.instruments]
+    block, money = locality_block.Block(locs), np.array([loc.spending for loc in locs])
+    gains = local_kernels.gains(*block.arrays, block.starts, money)
+    expected = [term_gain(loc.portfolio().terms, loc.spending) for loc in locs]
+    assert gains.tolist() == expected
+    assert len(set(gains.tolist())) > 100  # many different gains were compared
+
+
+def _tables(**overrides) -> list:
+    model = RegulatoryCompetition(seed=7, steps=24, **SMALL, **overrides).run()
+    return [model.model_frame(), model.localities_frame(), model.instruments_frame()]
+
+
+@pytest.mark.parametrize("overrides", [{}, {"local.per_state": 100}, {"local.fiscal": False}])
+def test_runs_with_and_without_the_compiled_passes_give_the_same_tables(overrides, monkeypatch):
+    fast = _tables(**overrides)
+    monkeypatch.setattr(local_kernels, "USE_KERNELS", False)
+    slow = _tables(**overrides)
+    for a, b in zip(fast, slow, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)

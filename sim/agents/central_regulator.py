@@ -26,6 +26,8 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
+from sim.agents import locality_block
+from sim.agents.local_government import Rules
 from sim.agents.officials import Snapshot, Tournament, standings
 from sim.restrictive_signal import net_marginal_value
 
@@ -146,13 +148,38 @@ class CentralRegulator(mesa.Agent):
         if self.yardstick:
             self._standings(growth, snapshot)
             ranking = Ranking([loc.name for loc in locs], growth)
-        for i, loc in enumerate(locs):
-            above = ranking.above(i) if self.yardstick else []
-            loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if self.yardstick else 0.0
-            loc.update(snapshot, above, rng, quarter)
-        index = float(self.model.economy.market(quarter)[self.state.index])
+        rules = self.rules()
         for loc in locs:
-            loc.spend(self.damping, index)
+            loc.facilitate(rules)
+        if rules.yardstick and self.model.local.adoption_by_value:
+            locality_block.weigh_adoptions(locs, rules.codified)
+        for i, loc in enumerate(locs):
+            above = ranking.above(i) if rules.yardstick else []
+            loc.rank_pressure = len(above) / max(len(locs) - 1, 1) if rules.yardstick else 0.0
+            loc.choose(snapshot, above, rng, quarter, rules)
+        # what draws nothing and reads each locality's own state only, over all of them at once
+        if self.model.local.fiscal:
+            locality_block.prune(locs)
+        for loc in locs:
+            loc.renew_or_lapse(quarter)
+        index = float(self.model.economy.market(quarter)[self.state.index])
+        locality_block.spend(locs, self.damping, index)
+
+    def rules(self) -> Rules:
+        """What each of the centre's localities reads alike this quarter."""
+        lp, cp = self.model.local, self.model.central
+        yardstick = self.yardstick
+        comp = lp.competition if yardstick else 0.0
+        return Rules(
+            yardstick=yardstick,
+            competition=comp,
+            imitation=min(1.0, comp * lp.imitation_rate),
+            herding=min(1.0, comp * lp.herding),
+            codified=self.codified,
+            leeway=cp.pilot_leeway,
+            invention=lp.invention_rate * 1.0,  # the product of the rule, as outside a pilot zone
+            pilot_invention=lp.invention_rate * cp.pilot_invention,
+        )
 
     def _standings(self, growth: np.ndarray, snapshot: dict[str, list[str]]) -> None:
         """Each locality's relative growth (in sd) and its official's expected promotion odds."""

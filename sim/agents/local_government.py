@@ -19,15 +19,32 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import mesa
 
+from sim.agents.local_fiscal import FiscalChoices
 from sim.agents.officials import Official, bet_share
-from sim.fiscal import Term, alternative_value, array_sum, term, term_gain, term_net
-from sim.instruments import Instrument, invent
+from sim.agents.portfolio import Portfolio, Terms
+from sim.fiscal import term_gain
+from sim.instruments import invent
 
 
-class LocalGovernment(mesa.Agent):
+class Rules(NamedTuple):
+    """What every locality of a centre reads alike in a quarter: the centre computes it once
+    (``CentralRegulator.rules``), not each locality."""
+
+    yardstick: bool
+    competition: float  # local.competition under a yardstick, 0 otherwise
+    imitation: float  # chance to copy a better-ranked peer
+    herding: float  # chance to reconsider the sector bet
+    codified: list[str]
+    leeway: float  # rise of a pilot zone's target F (yardstick only)
+    invention: float  # chance to invent, outside a pilot zone
+    pilot_invention: float  # chance to invent in a pilot zone
+
+
+class LocalGovernment(FiscalChoices, mesa.Agent):
     """One locality's economic regulator."""
 
     def __init__(self, model: mesa.Model, name: str, index: int, cfg, state) -> None:
@@ -67,12 +84,18 @@ class LocalGovernment(mesa.Agent):
         self.firms = 0
         self.moved_in = self.moved_out = 0
         self.capability_history: deque[float] = deque(maxlen=5)
-        # Each held instrument's fiscal term (with the Instrument it was made from, so a
-        # replaced registry entry is seen) and the net values of the portfolios evaluated at
-        # the current spending: pruning looks at many drop-one variants of one portfolio.
-        self._terms: dict[str, tuple[Instrument, Term]] = {}
+        # Each weighed instrument's fiscal term, what the instruments in force fix (sim/agents/
+        # portfolio.py), the net values of the portfolios evaluated at the current spending
+        # (pruning looks at many drop-one variants of one portfolio), and the first quarter in
+        # which an instrument in force may end its term (renewal has nothing to do before).
+        self._registry = model.instrument_registry
+        self._terms = Terms(self._registry, self.advantage, model.local.half_cost)
+        self._portfolio: Portfolio | None = None
         self._nets: dict[tuple[str, ...], float] = {}
         self._nets_at: tuple[float, ...] = ()
+        self._due: tuple[tuple[str, ...], float] = ((), -math.inf)
+        self._kept: tuple = ()  # what pruning last kept whole, and at which envelope
+        self._weighed: tuple = (None, None, None)  # the centre's net values for adoption
 
     # -- views -------------------------------------------------------------------------------------
 
@@ -123,26 +146,20 @@ class LocalGovernment(mesa.Agent):
     @property
     def instrument_list(self) -> str:
         """The instruments in force, sorted and joined by ';' (a column of localities.parquet)."""
-        return ";".join(sorted(self.instruments))
-
-    def _term(self, name: str) -> Term:
-        return self._terms_of((name,))[0]
-
-    def _terms_of(self, names) -> list[Term]:
-        registry, cache, out = self.model.instrument_registry, self._terms, []
-        for name in names:
-            inst = registry[name]
-            cached = cache.get(name)
-            if cached is None or cached[0] is not inst:
-                made = term(inst, self.advantage, self.model.local.half_cost)
-                cached = cache[name] = (inst, made)
-            out.append(cached[1])
-        return out
+        return self.portfolio().listing
 
     # -- the quarter ----------------------------------------------------------------------------
 
-    def update(self, snapshot: dict[str, list[str]], better: Sequence[str], rng, quarter: int):
-        """Facilitation, imitation, herding, invention and adoption of codified instruments.
+    def update(
+        self,
+        snapshot: dict[str, list[str]],
+        better: Sequence[str],
+        rng,
+        quarter: int,
+        rules: Rules | None = None,
+    ):
+        """Facilitation, imitation, herding, invention and adoption of codified instruments,
+        then pruning and renewal.
 
         Args:
             snapshot: every same-state locality's instruments at the start of the quarter, so
@@ -150,24 +167,37 @@ class LocalGovernment(mesa.Agent):
             better: same-state localities ranked above this one (empty without a yardstick).
             rng: the local-government stream.
             quarter: index of the current quarter.
+            rules: the centre's rules this quarter (``CentralRegulator.rules()`` if None).
         """
+        rules = self.state.centre.rules() if rules is None else rules
+        self.facilitate(rules)
+        self.choose(snapshot, better, rng, quarter, rules)
+        if self.model.local.fiscal:
+            self.prune()
+        self.renew_or_lapse(quarter)
+
+    def facilitate(self, rules: Rules) -> None:
+        """Move F towards the target the official's effort sets (competitive liberalisation)."""
         lp = self.model.local
-        self._nets = {}  # the registry may have changed since the last quarter
-        centre = self.state.centre
-        yardstick = centre.yardstick
-        comp = lp.competition if yardstick else 0.0
-        effort = centre.tournament.effort(self, comp) if yardstick else 0.0
+        yardstick = rules.yardstick
+        effort = self.state.centre.tournament.effort(self, rules.competition) if yardstick else 0.0
         headroom = min(1.0, lp.liberalisation * effort) * (1 - self.anchor_F)
-        leeway = self.model.central.pilot_leeway if self.pilot_zone and yardstick else 0.0
+        leeway = rules.leeway if self.pilot_zone and yardstick else 0.0
         target = min(1.0, self.anchor_F + headroom + leeway)
         self.F += lp.speed * (target - self.F)
 
+    def choose(self, snapshot, better, rng, quarter: int, rules: Rules) -> None:
+        """The part of ``update`` that draws random numbers: imitation, herding, adoption and
+        invention. Facilitation, pruning and renewal read only the locality's own state, so the
+        centre runs them over all its localities, before and after (``locality_block``)."""
+        lp = self.model.local
+        yardstick = rules.yardstick
         if yardstick:
-            self._imitate(snapshot, better, rng, min(1.0, comp * lp.imitation_rate))
-            self._herd(snapshot, rng, min(1.0, comp * lp.herding))
-            self._adopt_codified(centre.codified, rng)
-        pilot = self.model.central.pilot_invention if self.pilot_zone and yardstick else 1.0
-        if rng.random() < lp.invention_rate * pilot:
+            self._imitate(snapshot, better, rng, rules.imitation)
+            self._herd(snapshot, rng, rules.herding)
+            self._adopt_codified(rules.codified, rng)
+        chance = rules.pilot_invention if self.pilot_zone and yardstick else rules.invention
+        if rng.random() < chance:
             self.inventions += 1
             new = invent(
                 self.name,
@@ -179,140 +209,6 @@ class LocalGovernment(mesa.Agent):
             )
             self.model.instrument_registry[new.name] = new
             self.instruments.append(new.name)
-        if lp.fiscal:
-            self.prune()
-        self._renew_or_lapse(quarter)
-
-    # -- the fiscal constraint (docs/ODD.md 7.12.4) ------------------------------------------
-
-    def _envelope(self) -> tuple[float, float]:
-        """The quarter's start money F x B / 4 that the yardstick weighs, and the scale of its
-        productivity gain (``local.boost`` x the centre's damping)."""
-        return self.F * self.budget0 / 4.0, self.model.local.boost * self.damping
-
-    def net(self, names: list[str]) -> float:
-        """U(P): the gain the instruments ``names`` give local firms at this locality's fit and
-        spending (start money), less the money's value in its alternative use
-        (``sim.fiscal.net_value``)."""
-        spending, scale = self._envelope()
-        at = (spending, scale, self.hurdle)
-        if at != self._nets_at:
-            self._nets, self._nets_at = {}, at
-        key = tuple(names)
-        value = self._nets.get(key)
-        if value is None:
-            value = self._nets[key] = term_net(self._terms_of(key), spending, scale, self.hurdle)
-        return value
-
-    def _adopt_codified(self, codified: list[str], rng) -> None:
-        """Adopt, at ``local.adoption_rate``, a codified instrument that would be the best of its
-        kind and (``local.adoption_by_value``) raises the net value: its gain at the locality's
-        fit beats what the money it takes returns elsewhere. The portfolio's terms are read once
-        and again only after an adoption: every quarter each codified instrument is weighed."""
-        lp = self.model.local
-        spending, scale = self._envelope()
-        held = None
-        for name in codified:
-            if name in self.instruments:
-                continue
-            if held is None:
-                held, best, base = self._terms_of(self.instruments), self._kind_best(), None
-            if not self._adds(name, best):
-                continue
-            if lp.adoption_by_value:
-                base = self.net(self.instruments) if base is None else base
-                with_it = term_net([*held, self._term(name)], spending, scale, self.hurdle)
-                if not with_it > base:
-                    continue
-            if rng.random() < lp.adoption_rate:
-                self.instruments.append(name)
-                held = None
-
-    def _committed(self, name: str) -> bool:
-        # a sector bet (LLM training capacity) is a commitment for its term
-        return self._term(name).kind == "sector_bet"
-
-    def prune(self, keep_committed: bool = True) -> None:
-        """Drop, one at a time, the instrument whose money returns more in the locality's other
-        instruments (the envelope F x B is the yardstick's): a misfit that crowds out
-        instruments that fit, or a dominated duplicate. The last instrument is not dropped
-        here: it lapses at the end of its term if it is not worth its money (renewal)."""
-        if len(self.instruments) < 2:
-            return
-        spending, scale = self._envelope()
-        base = self.net(self.instruments)
-        while len(self.instruments) > 1:
-            terms, best = self._terms_of(self.instruments), None
-            for i, name in enumerate(self.instruments):
-                if keep_committed and terms[i].kind == "sector_bet":  # see _committed
-                    continue
-                value = term_net(terms[:i] + terms[i + 1 :], spending, scale, self.hurdle)
-                if value > base + 1e-12 and (best is None or value > best[0]):
-                    best = (value, name)
-            if best is None:
-                return
-            base = best[0]  # the net value of what is left
-            self.instruments.remove(best[1])
-            self.taken_up.pop(best[1], None)
-            self.dropped += 1
-
-    def settle_fiscal(self, local_rd: float, rd_elasticity: float) -> None:
-        """Read the start as a fiscal equilibrium, as the states' anchors are read: the hurdle
-        is the alternative use of money (beta / R&D of the locality's firms, USD bn/quarter),
-        or the portfolio's average return where the locality's own choice shows it accepts
-        less, so the initial instruments are kept while nothing changes."""
-        self.hurdle = alternative_value(self.alt_share, rd_elasticity, local_rd)
-        spending = self.F * self.budget0 / 4.0
-        if self.instruments and spending > 0:
-            lp = self.model.local
-            gain = term_gain(self._terms_of(self.instruments), spending)
-            self.hurdle = min(self.hurdle, lp.boost * self.damping * gain / spending)
-
-    def _best_of_kind(self) -> set[str]:
-        """The instrument of each kind that firms gain from (the first held wins a tie)."""
-        best: dict[str, tuple[float, str]] = {}
-        for name in self.instruments:
-            t = self._term(name)
-            if t.kind not in best or t.value > best[t.kind][0]:
-                best[t.kind] = (t.value, name)
-        return {name for _, name in best.values()}
-
-    def _kind_best(self) -> dict[str, float]:
-        """The largest gain pi x fit of each kind held."""
-        best: dict[str, float] = {}
-        for t in self._terms_of(self.instruments):
-            best[t.kind] = max(best.get(t.kind, t.value), t.value)
-        return best
-
-    def _adds(self, name: str, best: dict[str, float] | None = None) -> bool:
-        """Whether adopting ``name`` would raise the gain of its kind (docs/ODD.md 7.12.3);
-        ``best`` is ``_kind_best()`` when the caller has it."""
-        new = self._term(name)
-        best = self._kind_best() if best is None else best
-        return new.kind not in best or new.value > best[new.kind]
-
-    def _renew_or_lapse(self, quarter: int) -> None:
-        """At the end of its term an instrument is renewed if it is the best of its kind the
-        locality holds (and, under the fiscal constraint, worth its money), and lapses otherwise
-        (it adds nothing to firms, only to spending)."""
-        term, fiscal = self.model.local.instrument_term, self.model.local.fiscal
-        taken_up = self.taken_up
-        due = [quarter - taken_up.setdefault(name, quarter) >= term for name in self.instruments]
-        if not any(due):
-            return
-        best = self._best_of_kind()
-        held = list(self.instruments)
-        without = lambda name: [n for n in held if n != name]  # noqa: E731
-        kept = []
-        for name, ends in zip(held, due, strict=True):
-            if not ends:
-                kept.append(name)
-            elif name in best and (not fiscal or self.net(without(name)) <= self.net(held) + 1e-12):
-                self.taken_up[name] = quarter
-                kept.append(name)
-            else:
-                del self.taken_up[name]
-        self.instruments = kept
 
     def _imitate(self, snapshot: dict[str, list[str]], better: list[str], rng, p: float) -> None:
         """Copy one instrument of a randomly drawn better-ranked peer (not its sector bet)."""
@@ -351,30 +247,35 @@ class LocalGovernment(mesa.Agent):
         in the spending it gets (``sim/fiscal.py``). ``index`` is the state's market relative to
         the start: budgets grow with it.
         """
+        money = self.account(damping, index)
+        if money is not None:
+            self.set_gain(term_gain(self.portfolio().terms, money))
+
+    def account(self, damping: float, index: float) -> float | None:
+        """``spend`` but the fiscal gain: spending, transfers, crowding out and waste. Returns
+        the start money (spending over the market index) at which the gain is to be evaluated
+        (``set_gain``), or None if the productivity is already set."""
         lp = self.model.local
-        held = self._terms_of(self.instruments)
+        pf = self.portfolio()
         self.damping = damping
         index = index if lp.fiscal else 1.0  # switch off: the fixed budgets of before
         self.budget = self.budget0 * index
         self.spending = self.F * self.budget / 4.0
-        if lp.fiscal and not held:
+        if lp.fiscal and not pf.key:
             self.spending = 0.0  # nothing to spend on: the money stays with its other use
         self.transfer = self.transfer_share * self.spending
         grown = self.spending0 * index
         self.crowded_out = self.alt_share * (self.spending - grown) if lp.fiscal else 0.0
-        if not held:
+        if not pf.key:
             self.waste, self.productivity = 0.0, 1.0
-            return
-        total = array_sum([t.weight for t in held])
-        # the reference's NumPy expression, term by term: shares x (1 - fit), summed
-        unused = [(t.weight / total if total > 0 else 0.0) * (1.0 - t.fit) for t in held]
-        self.waste = float(self.spending * array_sum(unused))
+            return None
+        # the share of the money that no instrument can use (1 - fit), weighted by spending
+        self.waste = float(self.spending * pf.waste_share)
         if lp.fiscal:
-            gain = term_gain(held, self.spending / index)
-            self.productivity = 1.0 + lp.boost * damping * gain
-            return
-        best: dict[str, float] = {}
-        for t in held:
-            best[t.kind] = max(best.get(t.kind, 0.0), t.value)
-        gain = sum(best.values())
-        self.productivity = 1.0 + lp.boost * damping * self.F * gain
+            return self.spending / index
+        self.productivity = 1.0 + lp.boost * damping * self.F * pf.flat_gain
+        return None
+
+    def set_gain(self, gain: float) -> None:
+        """Local firms' productivity multiplier from the portfolio's fiscal gain."""
+        self.productivity = 1.0 + self.model.local.boost * self.damping * gain
