@@ -20,12 +20,16 @@ import importlib
 import shlex
 import sys
 
-from experiments import claims
-from experiments.figures.common import Sweep, SweepMismatch, save
-from experiments.lifecycle import Interrupted
-from experiments.run import LAUNCHERS, SweepError, launch
-from experiments.spec import EXPERIMENTS, Experiment, available
-from sim.tools.validate import ConfigError
+from sim.tools.threads import serial_blas
+
+serial_blas()  # before NumPy is imported: the claims' and sweeps' workers inherit it
+
+from experiments import claims  # noqa: E402
+from experiments.figures.common import Sweep, SweepMismatch, save  # noqa: E402
+from experiments.lifecycle import Interrupted  # noqa: E402
+from experiments.run import LAUNCHERS, SweepError, launch  # noqa: E402
+from experiments.spec import EXPERIMENTS, Experiment, available  # noqa: E402
+from sim.tools.validate import ConfigError  # noqa: E402
 
 
 def figure(

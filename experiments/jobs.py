@@ -25,7 +25,15 @@ SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 
 
 # Source files of sim/ that cannot change a run's tables (command line, docs, figures, reports).
-NOT_MODEL = {"__main__.py", "clihelp.py", "paramdoc.py", "sweep.py", "overview.py", "calibrate"}
+NOT_MODEL = {
+    "__main__.py",
+    "clihelp.py",
+    "paramdoc.py",
+    "sweep.py",
+    "overview.py",
+    "calibrate",
+    "threads.py",
+}
 
 
 @functools.cache

@@ -38,6 +38,7 @@ from experiments.spec import Experiment
 from experiments.store import MANIFEST, read_manifest
 from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
 from sim.tools.sweep import PRECHECKED, precheck_sweep
+from sim.tools.threads import SERIAL_ENV
 from sim.tools.validate import ConfigError
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
@@ -49,8 +50,6 @@ LAUNCHERS = {
     "submitit_slurm": ["hydra/launcher=submitit_slurm", "hydra.launcher.cpus_per_task=1"],
     "ray": ["hydra/launcher=ray", "+hydra.launcher.ray.remote.num_cpus=1"],
 }
-# One thread per job: the launcher already runs one job per core.
-SERIAL_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def launcher_overrides(launcher: str, root: Path, jobs: int | None) -> list[str]:
