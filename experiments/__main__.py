@@ -20,12 +20,14 @@ import importlib
 import shlex
 import sys
 
-from experiments import claims
-from experiments.figures.common import Sweep, SweepMismatch, save
-from experiments.lifecycle import Interrupted
-from experiments.run import LAUNCHERS, SweepError, launch
-from experiments.spec import EXPERIMENTS, Experiment, available
-from sim.tools.validate import ConfigError
+from sim.tools.threads import serial_blas
+
+serial_blas()  # before NumPy is imported: the claims' and sweeps' workers inherit it
+
+from experiments.lifecycle import Interrupted  # noqa: E402
+from experiments.run import LAUNCHERS, SweepError, launch  # noqa: E402
+from experiments.spec import EXPERIMENTS, Experiment, available  # noqa: E402
+from sim.tools.validate import ConfigError  # noqa: E402
 
 
 def figure(
@@ -33,6 +35,8 @@ def figure(
 ) -> tuple[str, dict]:
     """Draw the figure of ``exp`` from its aggregated sweep (into ``results/figures/`` only when
     ``committed``, i.e. for ``reproduce``); returns the PNG path and headline."""
+    from experiments.figures.common import Sweep, save
+
     sweep = Sweep.load(exp.sweep_root(quick, extra))
     module = importlib.import_module(f"experiments.figures.{exp.name}")
     fig, data, headline = module.draw(sweep)
@@ -56,6 +60,14 @@ def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
         for key, value in headline.items():
             print(f"    {key}: {value}")
     return 0 if report.complete else 1
+
+
+def _sweep_mismatch() -> type[Exception]:
+    # Matplotlib and SciPy load only to draw (an except clause evaluates this when needed):
+    # `run --no-figure` starts without them.
+    from experiments.figures.common import SweepMismatch
+
+    return SweepMismatch
 
 
 def _positive(text: str) -> int:
@@ -106,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             png, _ = figure(exp, args.quick, tuple(args.overrides))
             print(png)
             return 0
+        if args.command in ("claims", "reproduce"):
+            from experiments import claims  # SciPy's statistics and the model: not for `run`
         if args.command == "claims":
             print(claims.main(args.quick, committed=False, jobs=args.jobs or -1))
             return 0
@@ -116,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             committed = not args.overrides  # a user's own overrides never rewrite the table
             print(claims.main(args.quick, committed=committed, jobs=args.jobs or -1))
         return max(codes)
-    except (ConfigError, FileNotFoundError, SweepMismatch) as exc:
+    except (ConfigError, FileNotFoundError, _sweep_mismatch()) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except SweepError as exc:

@@ -25,7 +25,15 @@ SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 
 
 # Source files of sim/ that cannot change a run's tables (command line, docs, figures, reports).
-NOT_MODEL = {"__main__.py", "clihelp.py", "paramdoc.py", "sweep.py", "overview.py", "calibrate"}
+NOT_MODEL = {
+    "__main__.py",
+    "clihelp.py",
+    "paramdoc.py",
+    "sweep.py",
+    "overview.py",
+    "calibrate",
+    "threads.py",
+}
 
 
 @functools.cache
@@ -126,10 +134,10 @@ def run_job(cfg: DictConfig, outdir: Path, label: str, overrides: list[str], cho
     invalid = _validated(cfg, tree)
     meta = {"experiment": ex.name, "scenario": label, "overrides": list(overrides)}
     meta.update(package="regcomp-sim", version=sim.__version__, git_revision=git_revision())
-    store = JobStore(outdir, list(ex.tables), meta)
-    for r in replicates(ex.block, ex.per_job):
-        digest = f"{base}-{r}"
-        if store.finished(r, digest):
+    digests = {r: f"{base}-{r}" for r in replicates(ex.block, ex.per_job)}
+    store = JobStore(outdir, list(ex.tables), digests, meta)
+    for r, digest in digests.items():
+        if store.finished(r):
             continue
         ex.replicate = r  # the seed interpolates it
         try:

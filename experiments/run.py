@@ -38,6 +38,7 @@ from experiments.spec import Experiment
 from experiments.store import MANIFEST, read_manifest
 from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
 from sim.tools.sweep import PRECHECKED, precheck_sweep
+from sim.tools.threads import SERIAL_ENV
 from sim.tools.validate import ConfigError
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
@@ -49,8 +50,6 @@ LAUNCHERS = {
     "submitit_slurm": ["hydra/launcher=submitit_slurm", "hydra.launcher.cpus_per_task=1"],
     "ray": ["hydra/launcher=ray", "+hydra.launcher.ray.remote.num_cpus=1"],
 }
-# One thread per job: the launcher already runs one job per core.
-SERIAL_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def launcher_overrides(launcher: str, root: Path, jobs: int | None) -> list[str]:
@@ -76,8 +75,13 @@ def ray_temp_dir(root: Path) -> Path:
 
 
 class _Progress:
-    """Runs finished (or failed) since ``since``, from the jobs' manifests, each read again only
-    when it changed."""
+    """Runs finished (or failed) in the jobs started since ``since``, from their manifests, each
+    read again only when it changed.
+
+    A job that has started names only the runs of its current config in its manifest (older
+    ones it redoes: :class:`~experiments.store.JobStore`), so its finished runs are all of them.
+    A job not started yet counts none: whether its runs are current only the job knows.
+    """
 
     def __init__(self, jobs_dir: Path, job_ids: list[str], since: float) -> None:
         self.jobs_dir, self.job_ids, self.since = jobs_dir, job_ids, since
@@ -91,8 +95,9 @@ class _Progress:
                 continue
             if self.seen.get(job, (None,))[0] != mtime:
                 m = read_manifest(self.jobs_dir / job)
-                ends = [e["t"] for e in (*m["runs"].values(), *m["failed"].values())]
-                self.seen[job] = (mtime, sum(t >= self.since for t in ends))
+                started = m.get("started", 0) >= self.since
+                failed = sum(e["t"] >= self.since for e in m["failed"].values())
+                self.seen[job] = (mtime, len(m["runs"]) + failed if started else 0)
         return sum(n for _, n in self.seen.values())
 
 
@@ -154,7 +159,6 @@ def launch(
 def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -> Report:
     jobs_dir = root / "jobs"
     job_ids = list(dict.fromkeys(split_run(n)[0] for n in names))
-    already = len(scan(jobs_dir, names)[0].done)
     cmd = [sys.executable, "-m", "sim", "-m", *(f"--config-dir={d}" for d in exp.config_dirs)]
     cmd += exp.overrides(quick, extra)
     cmd += launcher_overrides(launcher, root, jobs)
@@ -182,12 +186,12 @@ def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -
             while proc.poll() is None:
                 time.sleep(0.5)
                 if bar is None and _started(jobs_dir, job_ids, t0):
-                    bar = _bar(len(names), already, label, progress)
+                    bar = _bar(len(names), label, progress)
                 if bar is not None:
-                    _advance(bar, already + progress_.count())
+                    _advance(bar, progress_.count())
             if proc.returncode == 0:  # the launcher ran (perhaps faster than one poll)
-                bar = bar or _bar(len(names), already, label, progress)
-                _advance(bar, already + progress_.count())
+                bar = bar or _bar(len(names), label, progress)
+                _advance(bar, progress_.count())
         except BaseException:
             stop_group(proc)
             raise
@@ -210,10 +214,9 @@ def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -
     return aggregate(root, names, meta, tables)
 
 
-def _bar(total: int, initial: int, label: str, progress: bool) -> tqdm:
+def _bar(total: int, label: str, progress: bool) -> tqdm:
     return tqdm(
         total=total,
-        initial=initial,
         desc=label,
         unit="run",
         disable=not progress,

@@ -66,6 +66,7 @@ class JobStore:
 
     folder: Path
     tables: list[str]
+    digests: dict[int, str]  # replicate of the block -> digest of its config and the code
     meta: dict = field(default_factory=dict)  # what every segment carries in its metadata
     manifest: dict = field(init=False)
     pending: list[Finished] = field(default_factory=list)
@@ -76,13 +77,17 @@ class JobStore:
         self.manifest = read_manifest(self.folder)
         self.manifest.update(tables=list(self.tables), started=time.time())
         self.manifest["overrides"] = self.meta.get("overrides", [])
+        # a run of another config or code is redone: once the job has started, the manifest
+        # names current runs only (the runner counts them as finished)
+        runs = self.manifest["runs"]
+        for r in [r for r in runs if runs[r]["config_hash"] != self.digests.get(int(r))]:
+            del runs[r]
         self._remove_unnamed()
         self._write_manifest()  # the job has started (the runner's progress bar appears)
 
-    def finished(self, replicate: int, digest: str) -> bool:
-        """Whether the folder holds this replicate, finished for a config with ``digest``."""
-        rec = self.manifest["runs"].get(str(replicate))
-        return rec is not None and rec["config_hash"] == digest
+    def finished(self, replicate: int) -> bool:
+        """Whether the folder holds this replicate, finished for its current config."""
+        return str(replicate) in self.manifest["runs"]
 
     def add(self, run: Finished) -> None:
         self.pending.append(run)

@@ -7,7 +7,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-from sim.model import RegulatoryCompetition
-from sim.tools.validate import ConfigError
-
 __all__ = ["ConfigError", "RegulatoryCompetition", "__version__"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so that `python -m sim` can set its thread limits before NumPy
+    # is loaded (sim/__main__.py): importing the package alone loads no NumPy.
+    if name == "RegulatoryCompetition":
+        from sim.model import RegulatoryCompetition
+
+        return RegulatoryCompetition
+    if name == "ConfigError":
+        from sim.tools.validate import ConfigError
+
+        return ConfigError
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

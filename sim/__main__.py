@@ -23,12 +23,16 @@ import shutil
 import sys
 from pathlib import Path
 
-import hydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from sim.tools.threads import serial_blas
 
-from sim.tools.compose import CONFIG_DIR, compose_config, scenario_label
-from sim.tools.validate import ConfigError, validate
+serial_blas()  # before NumPy is imported (by Hydra's plugins or the model)
+
+import hydra  # noqa: E402
+from hydra.core.hydra_config import HydraConfig  # noqa: E402
+from omegaconf import DictConfig  # noqa: E402
+
+from sim.tools.compose import CONFIG_DIR, compose_config, scenario_label  # noqa: E402
+from sim.tools.validate import ConfigError, validate  # noqa: E402
 
 # Flags after which Hydra composes something other than the shipped tree, or does not run.
 _NO_PRECHECK = {

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +21,11 @@ from omegaconf import OmegaConf
 import experiments.aggregate as agg
 import experiments.jobs as jobs
 from experiments.jobs import job_id, run_folder, run_job
+from experiments.run import _Progress
 from experiments.store import MANIFEST, read_manifest, segment_name
 from sim.tools.compose import CONFIG_DIR, compose_config
 from sim.tools.outputs import arrow_table
+from sim.tools.threads import SERIAL_ENV
 
 SMALL = ["firms.n_initial=300", "steps=2"]
 
@@ -142,6 +148,49 @@ def test_a_segment_the_manifest_does_not_name_is_removed(tiny_dir, tmp_path):
     assert not orphan.exists()
     assert sorted(read_manifest(tmp_path / name)["runs"]) == ["0", "1", "2"]
     assert (tmp_path / name / segment_name("model", 1)).is_file()  # run 1, saved anew
+
+
+def test_the_progress_counts_a_stale_run_only_once_its_job_has_redone_it(
+    tiny_dir, tmp_path, monkeypatch
+):
+    name, _ = run(tiny_dir, tmp_path)
+    manifest = read_manifest(tmp_path / name)
+    manifest["runs"]["1"]["config_hash"] = "an-older-config"  # finished before a change
+    (tmp_path / name / MANIFEST).write_text(json.dumps(manifest))
+    progress = _Progress(tmp_path, [name], since=time.time())
+    assert progress.count() == 0  # not started: none known current (the bar once began full)
+
+    seen, real = {}, jobs.run_one
+
+    def watched(cfg, r, *args):
+        seen[r] = progress.count()
+        return real(cfg, r, *args)
+
+    monkeypatch.setattr(jobs, "run_one", watched)
+    run(tiny_dir, tmp_path)
+    assert seen == {1: 2}  # started: runs 0 and 2 kept, the stale run 1 redone
+    assert progress.count() == 3
+
+
+def test_the_command_line_asks_for_one_blas_thread_before_numpy_loads():
+    # what the environment says when NumPy (and its BLAS) is first imported
+    hook = (
+        "import os, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'numpy':\n"
+        "            e = os.environ\n"
+        "            print(e.get('OPENBLAS_NUM_THREADS'), e.get('OMP_NUM_THREADS'))\n"
+        "            sys.meta_path.remove(self)\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "import sim.__main__\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in SERIAL_ENV}
+    out = subprocess.run([sys.executable, "-c", hook], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["1", "1"], out.stderr
+    env["OPENBLAS_NUM_THREADS"] = "2"  # a user's own choice is kept
+    out = subprocess.run([sys.executable, "-c", hook], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["2", "1"], out.stderr
 
 
 # -- aggregation ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +28,10 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.config import MAIN_STATES, POLES
-from sim.model import RegulatoryCompetition
 from sim.tools.outputs import DONE, ERROR, atomic_write, write_parquet
+
+if TYPE_CHECKING:  # not imported at run time: the sweep runner aggregates without Mesa
+    from sim.model import RegulatoryCompetition
 
 __all__ = ["atomic_write", "git_revision", "run_and_write", "summary_table", "write_tables"]
 
