@@ -5,6 +5,7 @@ The command line (``python -m sim``) is tested in test_cli.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -491,11 +492,14 @@ def test_config_error_is_a_value_error():
 
 @pytest.fixture
 def patched_configs(config_copy, monkeypatch):
-    """Point sim.tools.compose at a writable copy of configs/ (SIM_CONFIG_DIR does it at import)."""
+    """Point sim.tools.compose at a writable copy of configs/ (SIM_CONFIG_DIR does it at import).
+
+    The copy keeps the files' times, so one is touched: the compositions are cached by the files'
+    latest time, and the copy's must not be taken for the package's (nor the package's, composed
+    once per test process, be cleared)."""
+    os.utime(config_copy / "config.yaml")
     monkeypatch.setattr(compose_mod, "CONFIG_DIR", config_copy)
-    compose_mod._compose_cached.cache_clear()
-    yield config_copy
-    compose_mod._compose_cached.cache_clear()
+    return config_copy
 
 
 @pytest.mark.parametrize("via", ["compose_config", "model"])
