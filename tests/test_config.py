@@ -145,7 +145,12 @@ def fresh_hydra():
     GlobalHydra.instance().clear()
 
 
-@pytest.mark.parametrize("scenario", fast_only(SCENARIOS))
+# The baseline's case is `-m slow`: test_cli.py compares the real app's saved config with
+# compose_config for the baseline in the fast suite.
+@pytest.mark.parametrize(
+    "scenario", [s if s != "baseline" else pytest.param(s, marks=pytest.mark.slow)
+                 for s in fast_only(SCENARIOS)]
+)  # fmt: skip
 def test_hydra_app_composition_equals_compose_config(scenario, fresh_hydra):
     overrides = ["seed=5", "states.china.E=0.3"]
     ours = container(compose_config(scenario, overrides))
