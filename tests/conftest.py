@@ -45,7 +45,9 @@ _GROUP_OF = {name: group for group, names in SHARED_WORKER.items() for name in n
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):  # -p no:xdist: no such mark
+        return
     for item in items:
         item.add_marker(pytest.mark.xdist_group(_GROUP_OF.get(item.path.name, item.path.name)))
 
