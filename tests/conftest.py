@@ -32,6 +32,26 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None  # xdist's own answer: one worker per CPU
 
 
+# Test files that share a worker under `--dist loadgroup` (pyproject's addopts), each for the work
+# the files would otherwise both do. Every other file is a group of its own, as with loadfile.
+SHARED_WORKER = {
+    # the scenarios' compositions (a second each, cached per process) and their runs
+    "scenarios": ("test_config.py", "test_model.py", "test_mechanisms.py", "test_waico.py",
+                  "test_hq.py"),
+    # one `python -m sim` run (the cli_run fixture below)
+    "cli_run": ("test_cli.py", "test_outputs.py"),
+}  # fmt: skip
+_GROUP_OF = {name: group for group, names in SHARED_WORKER.items() for name in names}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):  # -p no:xdist: no such mark
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_GROUP_OF.get(item.path.name, item.path.name)))
+
+
 # -- shared configs: compose once, build many models ---------------------------------------------
 
 
@@ -85,6 +105,28 @@ def run_sim():
         )
 
     return run
+
+
+# The fast suite's one `python -m sim` run (2-3 s of imports and Hydra), checked by test_cli.py
+# (the folder, tables, summary, figure) and test_outputs.py (provenance), on one worker.
+CLI_RUN_ARGS = ["steps=4", "firms.n_initial=300", "seed=3", "states.china.E=0.3"]
+
+
+@pytest.fixture(scope="session")
+def cli_run(tmp_path_factory, run_sim):
+    """(cwd, completed process) of ``python -m sim`` with ``CLI_RUN_ARGS`` in a fresh folder."""
+    cwd = tmp_path_factory.mktemp("cli_run")
+    return cwd, run_sim(CLI_RUN_ARGS, cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def cli_run_dir(cli_run) -> Path:
+    """The run folder of ``cli_run``, which must have succeeded and written only that one."""
+    cwd, proc = cli_run
+    assert proc.returncode == 0, proc.stderr
+    runs = list((cwd / "results" / "runs").iterdir())
+    assert len(runs) == 1, runs
+    return runs[0]
 
 
 # -- experiments: a tiny sweep in a user config folder -----------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import CLI_RUN_ARGS
 from omegaconf import OmegaConf
 
 import sim
@@ -182,10 +183,10 @@ def test_cli_malformed_yaml_names_the_file(tmp_path, config_copy, run_sim):
     assert all_files(cwd) == []
 
 
-# -- happy path: one short run shared by the tests below ------------------------------------------
+# -- happy path: one short run (conftest's cli_run) shared by the tests below -------------------
 
-STEPS = 4
-HAPPY_ARGS = [f"steps={STEPS}", "firms.n_initial=300", "seed=3", "states.china.E=0.3"]
+HAPPY_ARGS = CLI_RUN_ARGS
+STEPS = 4  # CLI_RUN_ARGS's steps
 MODEL_COLUMNS = {
     "step",
     "year",
@@ -212,23 +213,12 @@ STATE_COLUMNS = {
 
 
 @pytest.fixture(scope="module")
-def happy(tmp_path_factory, run_sim):
-    """(cwd, completed process) of ``python -m sim steps=4 firms.n_initial=300 seed=3 ...``."""
-    cwd = tmp_path_factory.mktemp("happy")
-    return cwd, run_sim(HAPPY_ARGS, cwd=cwd)
+def run_dir(cli_run_dir) -> Path:
+    return cli_run_dir
 
 
-@pytest.fixture(scope="module")
-def run_dir(happy) -> Path:
-    cwd, proc = happy
-    assert proc.returncode == 0, proc.stderr
-    runs = list((cwd / "results" / "runs").iterdir())
-    assert len(runs) == 1, runs
-    return runs[0]
-
-
-def test_cli_run_writes_one_run_folder(happy, run_dir):
-    cwd, proc = happy
+def test_cli_run_writes_one_run_folder(cli_run, run_dir):
+    cwd, proc = cli_run
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in cwd.iterdir()] == ["results"]
     assert [p.name for p in (cwd / "results").iterdir()] == ["runs"]
@@ -302,8 +292,8 @@ def test_cli_run_config_equals_compose_config(run_dir):
     assert app_cfg == ours
 
 
-def test_cli_leaves_no_temp_files(happy, run_dir):
-    cwd, _ = happy
+def test_cli_leaves_no_temp_files(cli_run, run_dir):
+    cwd, _ = cli_run
     leftovers = [p for p in all_files(cwd) if p.name.endswith(".tmp") or ".tmp." in p.name]
     assert leftovers == []
 

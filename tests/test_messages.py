@@ -107,10 +107,11 @@ BAD_FILES = [
         "defaults:\n  - baseline\n  - _self_\nsteps: 8\n", "# @package _global_", id="no-header"
     ),
     pytest.param("steps: 8\n", "# @package _global_", id="no-header-no-defaults"),
-    pytest.param(
+    pytest.param(  # `-m slow`: the int field's check is fast from the command line (above)
         HEADER + 'defaults:\n  - baseline\n  - _self_\nsteps: "8"\n',
         "steps: '8' is quoted",
         id="quoted-int",
+        marks=pytest.mark.slow,
     ),
     pytest.param(
         HEADER + 'defaults:\n  - baseline\n  - _self_\nstates:\n  china:\n    R: "0.5"\n',

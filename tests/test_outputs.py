@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import CLI_RUN_ARGS
 
 import sim
 from sim.tools.outputs import (
@@ -76,19 +77,16 @@ def test_swept_keys_become_plain_column_names():
 
 
 @pytest.fixture(scope="module")
-def one_run(tmp_path_factory, run_sim):
-    cwd = tmp_path_factory.mktemp("provenance")
-    proc = run_sim(ARGS, cwd=cwd)
-    assert proc.returncode == 0, proc.stderr
-    (folder,) = (cwd / "results" / "runs").iterdir()
-    return folder
+def one_run(cli_run_dir) -> Path:
+    """The folder of the fast suite's ``python -m sim`` run (conftest's cli_run, seed 3)."""
+    return cli_run_dir
 
 
 def test_every_table_carries_its_provenance(one_run):
     for table in ("model", "states", "localities"):
         meta = parquet_meta(one_run / f"{table}.parquet")
         assert meta["seed"] == 3 and meta["scenario"] == "baseline", table
-        assert meta["overrides"] == ARGS, table
+        assert meta["overrides"] == CLI_RUN_ARGS, table
         assert len(meta["config_digest"]) == 16 and meta["version"] == sim.__version__, table
         assert "git_revision" in meta and meta["table"] == table
         df = pd.read_parquet(one_run / f"{table}.parquet")
@@ -100,7 +98,7 @@ def test_every_table_carries_its_provenance(one_run):
 
 
 def test_run_folder_names_carry_a_digest_of_the_overrides(one_run):
-    dirname = ",".join(sorted(a for a in ARGS))  # Hydra's override_dirname
+    dirname = ",".join(sorted(a for a in CLI_RUN_ARGS))  # Hydra's override_dirname
     assert one_run.name.endswith(f"_baseline_{short_digest(dirname)}")
 
 

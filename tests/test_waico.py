@@ -114,6 +114,7 @@ def test_nothing_about_waico_happens_before_its_proposal():
     assert waico(late).founding_quarter == 4 + 6 and waico(late).status == "proposed"
 
 
+@pytest.mark.slow  # ten runs of 32 quarters: the fast suite stays under 2 minutes
 def test_members_converge_towards_the_standard_faster_than_non_members():
     gaps_members, gaps_others = [], []
     for s in SEEDS:
