@@ -37,7 +37,7 @@ def portfolio_gain(held: list, advantage: float, spending: float, half_cost: flo
         realised = 1.0 - math.exp(-s / h) if h > 0 else 1.0
         value = inst.productivity * inst.fit(advantage) * realised
         best[inst.kind] = max(best.get(inst.kind, 0.0), value)
-    return sum(best.values())
+    return plain_sum(best.values())
 
 
 def net_value(held: list, advantage: float, spending: float, scale: float, lp, hurdle: float):
@@ -75,13 +75,22 @@ def term(inst, advantage: float, half_cost: float) -> Term:
     return Term(w, inst.productivity * fit, inst.kind, w * half_cost / 4.0, fit)
 
 
+def plain_sum(xs) -> float:
+    """The sum of ``xs`` from left to right, as Python 3.11's ``sum`` and the compiled kernels add:
+    Python 3.12's ``sum`` compensates floats' rounding, which would change the last bits."""
+    total = 0.0
+    for x in xs:
+        total += x
+    return total
+
+
 def array_sum(xs: list[float]) -> float:
     """The sum of ``xs`` in a fixed order, NumPy 2.4's (numpy/_core/src/umath/loops_utils.h, as
     ``kernels.row_sum``): fewer than 8 numbers in order, more in 8 running sums, so the bits do not
     depend on the NumPy installed (2.5 adds even 6 numbers in another order)."""
     n = len(xs)
     if n < 8:
-        return sum(xs, 0.0)
+        return plain_sum(xs)
     if n > 128:  # NumPy's blocks: halves, cut at a multiple of 8
         half = n // 2 - (n // 2) % 8
         return array_sum(xs[:half]) + array_sum(xs[half:])
@@ -110,7 +119,7 @@ def term_gain(terms: list[Term], spending: float) -> float:
         value = value * realised
         old = best.get(kind, 0.0)
         best[kind] = value if value > old else old  # max(old, value), without the call
-    return sum(best.values())
+    return plain_sum(best.values())
 
 
 def term_net(terms: list[Term], spending: float, scale: float, hurdle: float) -> float:

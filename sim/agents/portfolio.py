@@ -12,7 +12,7 @@ locality only recomputes it when its list of instruments or the registry's entri
 from __future__ import annotations
 
 from sim.agents.local_kernels import kind_code
-from sim.fiscal import Term, array_sum, term
+from sim.fiscal import Term, array_sum, plain_sum, term
 
 
 class Terms:
@@ -82,7 +82,7 @@ class Portfolio:
         flat: dict[str, float] = {}
         for t in held:
             flat[t.kind] = max(flat.get(t.kind, 0.0), t.value)
-        self.flat_gain = sum(flat.values())
+        self.flat_gain = plain_sum(flat.values())
         self.listing = ";".join(sorted(key))
         # weights, gains pi x fit, kind codes, half-costs: what the compiled passes read
         self.columns = columns(held)
