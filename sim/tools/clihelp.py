@@ -236,14 +236,14 @@ def _param_lines(prefix: str, schema: type, params: list[Param]) -> list[str]:
     shared = FALLBACK.get(schema)
     if shared and any(p.source == shared for p in params):
         out += _wrap(f"Source, unless given in brackets: {shared}.", 0)
-    cells = [(p.key, _plain(p.default), p.unit, _plain(p.allowed)) for p in params]
+    cells = [(p.key, _plain(p.default), p.unit, _plain(p.allowed), p.role) for p in params]
     # Columns fit their longest cell up to a cap; a longer cell pushes only its own line.
     widths = [
-        min(max(len(c[i]) for c in [*cells, ("key", "default", "unit", "allowed")]), cap)
-        for i, cap in enumerate((48, 10, 16, 11))
+        min(max(len(c[i]) for c in [*cells, ("key", "default", "unit", "allowed", "role")]), cap)
+        for i, cap in enumerate((48, 10, 16, 11, 30))
     ]
     row = "  " + "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
-    out.append(row.format("key", "default", "unit", "allowed", "meaning [source]"))
+    out.append(row.format("key", "default", "unit", "allowed", "role", "meaning [source]"))
     for cell, p in zip(cells, params, strict=True):
         short = textwrap.shorten(p.source, 40, placeholder="…")
         source = "" if p.source == shared else f" [{short}]"

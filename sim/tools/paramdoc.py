@@ -115,6 +115,14 @@ class Param:
     allowed: str
     doc: str
     source: str
+    role: str = ""
+
+
+def role_text(meta: dict) -> str:
+    """A parameter's role, provenance and (for an uncertainty) plausible range, in one cell."""
+    role, prov, rng = meta.get("role", ""), meta.get("provenance", ""), meta.get("plausible")
+    text = f"{role}, {prov}" if role and prov else role or prov
+    return f"{text}: [{rng[0]:g}, {rng[1]:g}]" if rng else text
 
 
 def params(schema: type, prefix: str) -> list[Param]:
@@ -127,7 +135,10 @@ def params(schema: type, prefix: str) -> list[Param]:
             continue
         value = fmt(default(f))
         source = meta["source"] or fallback
-        out.append(Param(prefix + f.name, value, meta["unit"], allowed(meta), meta["doc"], source))
+        if meta.get("why"):
+            source = f"{source}. Range: {meta['why']}" if source else f"Range: {meta['why']}"
+        row = (prefix + f.name, value, meta["unit"], allowed(meta), meta["doc"], source)
+        out.append(Param(*row, role_text(meta)))
     return out
 
 
@@ -156,15 +167,21 @@ def render() -> str:
         'in a scenario YAML, or from Python (`RegulatoryCompetition(**{"firms.rd_share": 0.3})`).'
         " Values outside the allowed range are refused with a one-line error.",
         "",
+        "The role column says what a parameter is: an *uncertainty* (outside anyone's control; "
+        "the sensitivity experiment samples it over its plausible range, given after the colon), "
+        "a *lever* (a policy choice), *data* (an observed input) or a *setting* (the run's "
+        "resolution or outputs); and where its default comes from: *sourced* (a source gives the "
+        "number), *proxy* (derived from a related observed quantity) or *assumed* (judgement).",
+        "",
     ]
     header = [
-        "| key | default | unit | allowed | meaning | source or reason |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| key | default | unit | allowed | role | meaning | source or reason |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for prefix, schema, rows in sections():
         title, intro = section_title(schema)
         table = [
-            f"| `{p.key}` | {p.default} | {p.unit} | {p.allowed} | {p.doc} | {p.source} |"
+            f"| `{p.key}` | {p.default} | {p.unit} | {p.allowed} | {p.role} | {p.doc} | {p.source} |"
             for p in rows
         ]
         out += [f"## {title}", "", f"Keys `{prefix}*`. {intro}", "", *header, *table, ""]
