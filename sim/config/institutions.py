@@ -28,13 +28,20 @@ class WaicoConfig:
     """WAICO: the proposed World AI Cooperation Organization, its headquarters and membership."""
 
     enabled: bool = param(
-        False, "whether WAICO is proposed in this run", "flag", source="lever: scenarios set it"
+        False,
+        "whether WAICO is proposed in this run",
+        "flag",
+        source="lever: scenarios set it",
+        role="lever",
+        provenance="assumed",
     )
     proposed: str = param(
         "2025Q3",
         "quarter WAICO is proposed (founding members join; others may join from then)",
         "YYYYQn",
         source="Li Qiang at the World AI Conference, Shanghai, 26 Jul 2025 (003, 001)",
+        role="data",
+        provenance="sourced",
     )
     founding_lag: int = param(
         4,
@@ -44,6 +51,10 @@ class WaicoConfig:
         40,
         source="about a year: a non-binding body needs no ratification; the AIIB, China's "
         "earlier multilateral initiative, took about two years (Oct 2013 to Dec 2015)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(2, 8),
+        why="half a year to twice the AIIB's two years (Oct 2013 to Dec 2015)",
     )
     hq: str = param(
         "shanghai",
@@ -51,12 +62,16 @@ class WaicoConfig:
         "name",
         choices=HQ_CHOICES,
         source="Shanghai suggested by China (000); Hong Kong co-hosting and Singapore (003)",
+        role="lever",
+        provenance="sourced",
     )
     founding: list[str] = param(
         [PROPOSER],
         "founding members (they do not reconsider membership)",
         "state names",
         source="only China had committed when it was proposed (000, 003)",
+        role="data",
+        provenance="sourced",
     )
     global_south: list[str] = param(
         ["india", "asean", "latin_america", "africa"],
@@ -64,6 +79,8 @@ class WaicoConfig:
         "state names",
         source="000: focus on supporting the Global South; the world's low- and middle-income "
         "states and blocs (World Bank income groups)",
+        role="data",
+        provenance="sourced",
     )
     standard_R: float = param(
         0.5,
@@ -73,6 +90,8 @@ class WaicoConfig:
         1,
         source="stated estimate: risk rules lighter than China's pre-launch review (R 0.7), "
         "'respecting differing national approaches' (000)",
+        role="lever",
+        provenance="assumed",
     )
     standard_F: float = param(
         0.7,
@@ -81,6 +100,8 @@ class WaicoConfig:
         0,
         1,
         source="China's facilitative modality, AI+ and open weights (000, 002): China's F",
+        role="lever",
+        provenance="proxy",
     )
     standard_E: float = param(
         0.35,
@@ -89,6 +110,8 @@ class WaicoConfig:
         0,
         1,
         source="China's 'tolerant and prudent' soft enforcement (000): China's E",
+        role="lever",
+        provenance="proxy",
     )
     china_trade: dict[str, float] = param(
         {},
@@ -97,6 +120,8 @@ class WaicoConfig:
         0,
         1,
         source="world file (configs/world/institutions.yaml), per state",
+        role="data",
+        provenance="sourced",
     )
     credibility_from: str = param(
         "features",
@@ -105,6 +130,7 @@ class WaicoConfig:
         "name",
         choices=CREDIBILITY_FROM,
         source="issue 13 item 6: the headquarters effect from drivers, not a number",
+        role="setting",
     )
     hosts: Hosts = field(default_factory=Hosts)
     credibility_weights: CredibilityWeights = field(default_factory=CredibilityWeights)
@@ -115,6 +141,10 @@ class WaicoConfig:
         0,
         1,
         source="stated assumption: the body stays China's initiative wherever it sits (003); swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.3, 0.9),
+        why="assumed: +-50% (a share)",
     )
     cohost_share: float = param(
         0.5,
@@ -124,6 +154,8 @@ class WaicoConfig:
         1,
         source="003: Hong Kong the international coordination hub, Shanghai the technical "
         "research role; an even split is a stated assumption",
+        role="lever",
+        provenance="assumed",
     )
     credibility: dict[str, float] = param(
         {"shanghai": 0.0, "hong_kong": 0.3, "cohost": 0.2, "singapore": 0.5},
@@ -134,6 +166,8 @@ class WaicoConfig:
         source="ordering from 003: Shanghai the reference (critics fear a vehicle for China's "
         "agenda); Hong Kong's judiciary 'could help bridge this trust gap'; co-hosting between; "
         "Singapore 'a city Western partners can trust' yet the body stays China's; sizes stated",
+        role="data",
+        provenance="assumed",
     )
     hq_capacity: dict[str, float] = param(
         {"shanghai": 1.0, "hong_kong": 0.8, "cohost": 1.0, "singapore": 0.6},
@@ -144,6 +178,8 @@ class WaicoConfig:
         source="003: Shanghai's 1,100+ core AI firms and 100,000 professionals keep the "
         "technical role when co-hosting; Hong Kong's 500+ start-ups; a neutral host runs "
         "China's programmes at arm's length; sizes stated",
+        role="data",
+        provenance="assumed",
     )
     utility_base: float = param(
         0.0,
@@ -153,6 +189,10 @@ class WaicoConfig:
         10,
         source="none beyond the named terms: a non-binding body needs no ratification (000); "
         "a lever for sensitivity analysis",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(-1.0, 1.0),
+        why="assumed: +-1, about half the sd of the states' taste (Logistic(0, 1), sd 1.8)",
     )
     weight_capacity: float = param(
         1.5,
@@ -161,6 +201,10 @@ class WaicoConfig:
         0,
         10,
         source="000: WAICO's focus on the Global South; " + _STATED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.75, 3.0),
+        why="assumed: half to double",
     )
     weight_network: float = param(
         2.0,
@@ -169,6 +213,10 @@ class WaicoConfig:
         0,
         10,
         source="network value of a standard grows with its users; " + _STATED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.0, 4.0),
+        why="assumed: half to double",
     )
     weight_trade: float = param(
         3.0,
@@ -178,6 +226,10 @@ class WaicoConfig:
         20,
         source="000: standards could boost adoption of Chinese AI products, which trade "
         "partners gain most from; " + _STATED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.5, 6.0),
+        why="assumed: half to double",
     )
     weight_distance: float = param(
         2.0,
@@ -186,6 +238,10 @@ class WaicoConfig:
         0,
         20,
         source="adjusting one's rules is costly; " + _STATED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.0, 4.0),
+        why="assumed: half to double",
     )
     weight_distrust: float = param(
         3.0,
@@ -195,6 +251,10 @@ class WaicoConfig:
         20,
         source="000: success 'will depend on international trust'; 003: scepticism of a "
         "vehicle for China's agenda; the largest weight",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.5, 6.0),
+        why="assumed: half to double",
     )
     us_pressure: float = param(
         1.0,
@@ -204,18 +264,24 @@ class WaicoConfig:
         20,
         source="001: Kratsios urged Asian partners to reject others' rules; stated estimate "
         "(waico_us_counter raises it)",
+        role="lever",
+        provenance="assumed",
     )
     excluded: list[str] = param(
         ["taiwan"],
         "states WAICO would not admit",
         "state names",
         source="the PRC does not recognise Taiwan as a state; China proposes the body (000)",
+        role="data",
+        provenance="sourced",
     )
     us_may_join: bool = param(
         False,
         "whether the US can join",
         "flag",
         source="lever: the US promotes its own export package instead (001)",
+        role="lever",
+        provenance="sourced",
     )
     decision_rate: float = param(
         0.15,
@@ -225,6 +291,10 @@ class WaicoConfig:
         1,
         source="stated estimate: accession takes one to three years of domestic procedure "
         "(mean wait about 1.7 years), so joining spreads over years",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.08, 0.25),
+        why="accession in one to three years: a mean wait of 4 to 12 quarters",
     )
     leave_threshold: float = param(
         2.0,
@@ -233,6 +303,10 @@ class WaicoConfig:
         0,
         20,
         source="leaving a body one joined has a diplomatic cost; " + _STATED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.0, 4.0),
+        why="assumed: half to double",
     )
     harmonise_rate: float = param(
         0.03,
@@ -241,6 +315,10 @@ class WaicoConfig:
         0,
         1,
         source="non-binding soft law moves rules slowly: below policy.learning_rate (0.05)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.015, 0.05),
+        why="assumed: half the default up to policy.learning_rate (0.05)",
     )
     enforcement_rate: float = param(
         0.01,
@@ -250,6 +328,10 @@ class WaicoConfig:
         1,
         source="WAICO has no enforcement mechanism (000): enforcement practice travels slower "
         "than written rules",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.005, 0.02),
+        why="assumed: half to double",
     )
     trust_gain: float = param(
         0.01,
@@ -259,6 +341,10 @@ class WaicoConfig:
         1,
         source="cooperation builds trust among members (MODEL.md §2); with trust.relax 0.05 "
         "a pair at trust 0.3 settles near 0.42",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.005, 0.02),
+        why="assumed: half to double",
     )
     market_access: float = param(
         1.3,
@@ -268,6 +354,10 @@ class WaicoConfig:
         5,
         source="000: setting standards could boost the adoption of Chinese AI products; "
         "stated estimate (firms.home_bias is 3)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.15, 1.6),
+        why="assumed: half to double the 30% premium",
     )
     support_F: float = param(
         0.05,
@@ -277,6 +367,8 @@ class WaicoConfig:
         1,
         source="000: capacity building (training, compute, open models) for the Global South; "
         "stated estimate",
+        role="lever",
+        provenance="assumed",
     )
 
 
@@ -284,21 +376,36 @@ class WaicoConfig:
 class AccordConfig:
     """International instrument: a convention, principles or declaration with its signatories."""
 
-    label: str = param(MISSING, "display name", "text", source="world file")
+    label: str = param(
+        MISSING,
+        "display name",
+        "text",
+        source="world file",
+        role="setting",
+    )
     adopted: str = param(
         MISSING,
         "quarter adopted or opened for signature; in force from then",
         "YYYYQn",
         source="world file, per accord",
+        role="data",
+        provenance="sourced",
     )
     binding: bool = param(
         False,
         "legally binding (descriptive: no instrument has enforcement, so it acts like the others)",
         "flag",
         source="000: the CoE convention is binding but lacks enforcement mechanisms",
+        role="data",
+        provenance="sourced",
     )
     signatories: list[str] = param(
-        MISSING, "states that signed or adhered", "state names", source="world file, per accord"
+        MISSING,
+        "states that signed or adhered",
+        "state names",
+        source="world file, per accord",
+        role="data",
+        provenance="sourced",
     )
     R_floor: float = param(
         0.3,
@@ -308,6 +415,8 @@ class AccordConfig:
         1,
         source="stated estimate: principles of safety, transparency and accountability need "
         "some binding rules",
+        role="data",
+        provenance="assumed",
     )
     R_pull: float = param(
         0.05,
@@ -316,6 +425,8 @@ class AccordConfig:
         0,
         1,
         source="soft norms resist backsliding weakly; stated estimate",
+        role="data",
+        provenance="assumed",
     )
     trust_gain: float = param(
         0.002,
@@ -324,6 +435,8 @@ class AccordConfig:
         0,
         1,
         source="shared commitments build trust slowly; stated estimate, below waico.trust_gain",
+        role="data",
+        provenance="assumed",
     )
 
 
@@ -338,6 +451,10 @@ class TrustParams:
         0,
         1,
         source="stated estimate: a shock's effect halves in about 3.5 years",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.025, 0.1),
+        why="assumed: half to double (a shock halves in about 1.7 to 7 years)",
     )
     control_loss: float = param(
         0.5,
@@ -346,6 +463,10 @@ class TrustParams:
         0,
         1,
         source="002: China answered the 2022-24 controls with self-reliance; stated estimate",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.25, 0.8),
+        why="assumed: half the default to the fragmentation scenario's 0.8",
     )
     ban_loss: float = param(
         0.5,
@@ -354,6 +475,10 @@ class TrustParams:
         0,
         1,
         source="001: the proposed federal ban of Chinese AI (DeepSeek); stated estimate",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.25, 0.75),
+        why="assumed: +-50% (a share)",
     )
     incident_loss: float = param(
         0.005,
@@ -362,6 +487,10 @@ class TrustParams:
         0,
         1,
         source="stated estimate: incidents at the reference world size (firms.reference_n)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.0025, 0.01),
+        why="assumed: half to double",
     )
 
 

@@ -15,6 +15,7 @@ class PolicyParams:
         "stays at its initial value, e.g. to check that the world is at rest)",
         "flag",
         source="a switch for the at-rest check of MODEL.md §9 and for ablations",
+        role="setting",
     )
     events: bool = param(
         True,
@@ -22,6 +23,7 @@ class PolicyParams:
         "policy shifts (false: none fires, e.g. to check that the world is at rest)",
         "flag",
         source="a switch for the at-rest check of MODEL.md §9 and for ablations",
+        role="setting",
     )
     tp_basis: str = param(
         "frontier",
@@ -30,6 +32,7 @@ class PolicyParams:
         "name",
         choices=("frontier", "size"),
         source="MODEL.md §9: technological pressure is a gap between frontiers (the best models)",
+        role="setting",
     )
     speed: float = param(
         0.15,
@@ -38,6 +41,10 @@ class PolicyParams:
         0,
         1,
         "regulation takes years to legislate",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.075, 0.3),
+        why="assumed: half to double",
     )
     rp_response: float = param(
         0.5,
@@ -46,6 +53,10 @@ class PolicyParams:
         0,
         5,
         "Ma 2024: restrictive rules answer the EU's regulatory pressure",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.25, 1.0),
+        why="assumed: half to double",
     )
     tp_response: float = param(
         0.3,
@@ -54,6 +65,10 @@ class PolicyParams:
         0,
         5,
         "Ma 2024: facilitative rules answer the US's technological pressure",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.15, 0.6),
+        why="assumed: half to double",
     )
     ip_response: float = param(
         0.2,
@@ -63,6 +78,10 @@ class PolicyParams:
         5,
         source="incidents raise demand for binding rules; smaller than the "
         "Brussels-effect response",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.1, 0.4),
+        why="assumed: half to double",
     )
     ip_enforcement: float = param(
         0.2,
@@ -71,6 +90,10 @@ class PolicyParams:
         0,
         5,
         source="incidents are met first by stricter enforcement of existing rules",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.1, 0.4),
+        why="assumed: half to double",
     )
     incident_scale: float = param(
         50.0,
@@ -79,6 +102,10 @@ class PolicyParams:
         0,
         1e6,
         source="about a quarter of the world's ~200 incidents a year",
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(25.0, 100.0),
+        why="assumed: half to double (2023-2025 saw 149-362 incidents a year, AI Index)",
     )
     single_track_damping: float = param(
         0.6,
@@ -87,6 +114,10 @@ class PolicyParams:
         0,
         1,
         "Ma 2024: the EU's restrictive framework prevents members' facilitation",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.3, 0.9),
+        why="assumed: +-50% (a share)",
     )
     learning_rate: float = param(
         0.05,
@@ -95,6 +126,11 @@ class PolicyParams:
         0,
         1,
         source="policy diffusion is slow: a few per cent of the gap a quarter",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.025, 0.1),
+        why="assumed: half to double (the fragmentation and convergence scenarios' 0.01 and "
+        "0.15 are worlds beyond it)",
     )
     success_scale: float = param(
         0.05,
@@ -104,6 +140,10 @@ class PolicyParams:
         10,
         source="five percentage points of yearly capability growth is a "
         "visible lead for policymakers",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.025, 0.1),
+        why="assumed: half to double",
     )
     chip_investment_base: float = param(
         0.02,
@@ -112,6 +152,10 @@ class PolicyParams:
         0,
         1,
         source="about 2% of the AI market reinvested in domestic chips at F=1",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.01, 0.04),
+        why="assumed: half to double",
     )
     chip_investment_gap: float = param(
         3.0,
@@ -120,6 +164,10 @@ class PolicyParams:
         0,
         50,
         "export controls motivate import substitution (Huawei Ascend, 002)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.5, 6.0),
+        why="assumed: half to double",
     )
     chip_learning: float = param(
         0.02,
@@ -129,6 +177,10 @@ class PolicyParams:
         1,
         source="stated estimate: with its baseline investment China's chips move from 0.45 to "
         "about 0.6 of the frontier by 2030, continuing the Ascend 910C's progress (002)",
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(0.01, 0.04),
+        why="assumed: half to double",
     )
     chip_substitution: float = param(
         0.8,
@@ -137,6 +189,10 @@ class PolicyParams:
         0,
         1,
         "Ascend 910C said to match the H100, less versatile (002)",
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(0.5, 1.0),
+        why="from half (less versatile) to full (the Ascend 910C said to match the H100, 002)",
     )
     access_adjust: float = param(
         0.3,
@@ -145,6 +201,10 @@ class PolicyParams:
         0,
         1,
         "stockpiles and grey imports delay controls",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.15, 0.6),
+        why="assumed: half to double",
     )
     # -- the restrictive signal (issue 13, item 3; docs/ODD.md 7.2, 7.12.1, 7.13.6) ------------
     r_stickiness: float = param(
@@ -157,6 +217,10 @@ class PolicyParams:
         1,
         source="stated assumption: binding rules are sticky, repeal takes new legislation (the "
         "EU AI Act's 2025 digital omnibus delays obligations, it repeals none); to be swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.25, 0.75),
+        why="assumed: +-50% (a share)",
     )
     signal: bool = param(
         True,
@@ -168,6 +232,7 @@ class PolicyParams:
         source="Ma 2024 (002): restrictive elements 'signal Chinese commitment to building "
         "responsible AI'; the central regulators' restrictive role 'helps to build China's "
         "image as a responsible AI power'",
+        role="setting",
     )
     signal_trust: float = param(
         1.0,
@@ -178,6 +243,10 @@ class PolicyParams:
         10,
         source="stated assumption: a truster at R*E 0.5 trusts a state whose R*E rose by 0.1 "
         "about 0.05 more (a sixth of the 0.3 that separates rivals from allies); to be swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 2.0),
+        why="assumed: half to double",
     )
     signal_access: float = param(
         1.0,
@@ -188,6 +257,10 @@ class PolicyParams:
         100,
         source="stated assumption: a fully trusting market at R*E 0.5 weighs the firms of a "
         "state whose R*E rose by 0.1 about 5% more; to be swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 2.0),
+        why="assumed: half to double",
     )
     signal_response: float = param(
         1.0,
@@ -199,4 +272,8 @@ class PolicyParams:
         20,
         source="stated assumption: the weight of firms' revenue against the political answer "
         "to pressure in the centre's choice; to be swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 2.0),
+        why="assumed: half to double",
     )
