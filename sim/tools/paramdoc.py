@@ -180,10 +180,10 @@ def render() -> str:
     ]
     for prefix, schema, rows in sections():
         title, intro = section_title(schema)
-        table = [
-            f"| `{p.key}` | {p.default} | {p.unit} | {p.allowed} | {p.role} | {p.doc} | {p.source} |"
-            for p in rows
-        ]
+        cells = (
+            (f"`{p.key}`", p.default, p.unit, p.allowed, p.role, p.doc, p.source) for p in rows
+        )
+        table = ["| " + " | ".join(c) + " |" for c in cells]
         out += [f"## {title}", "", f"Keys `{prefix}*`. {intro}", "", *header, *table, ""]
     return "\n".join(out)
 
