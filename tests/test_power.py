@@ -176,3 +176,15 @@ def test_a_users_power_call_never_writes_the_committed_table(tmp_path, monkeypat
     assert not (tmp_path / "results" / "figures").exists()
     assert power.main(committed=True) == power.RESULTS / "figures" / "power.csv"
     assert pd.read_csv(tmp_path / "results" / "figures" / "power.csv").n_needed.iloc[0] == 10
+
+
+def test_the_power_command_says_when_there_is_nothing_to_read(tmp_path, monkeypatch, capsys):
+    from experiments.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["power"]) == 0
+    assert "no aggregated sweep under results/sweeps" in capsys.readouterr().out
+    assert not any(tmp_path.rglob("*.csv"))
+    with pytest.raises(SystemExit) as exit_:
+        main(["power", "extra"])
+    assert exit_.value.code == 2 and "unrecognized arguments: extra" in capsys.readouterr().err
