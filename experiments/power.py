@@ -16,8 +16,8 @@ Where a figure reads a family of comparisons one by one (E4's grid cells, E5's l
 levels, E6's two directions), ``n_family`` gives the same rule at Holm's strictest step, the
 level ``1 - 0.05 / m``: enough for every comparison of the family to be read with Holm.
 
-    python -m experiments power [--quick] [--sweeps DIR]   # prints; results/sweeps/power.csv
-    python -m experiments reproduce                        # also results/figures/power.csv
+    python -m experiments power [--quick]     # prints; writes results/sweeps/power.csv
+    python -m experiments reproduce           # also the committed results/figures/power.csv
 """
 
 from __future__ import annotations
