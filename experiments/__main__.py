@@ -6,6 +6,7 @@
     python -m experiments figure dual_track             # results/sweeps/dual_track/figure/
     python -m experiments reproduce [--quick]           # every experiment; results/figures/
     python -m experiments claims [--quick]              # each claim with its mechanism on and off
+    python -m experiments power [--quick]               # seeds each headline needs
 
 A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
 and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("claims", help="each claim's effect with its mechanism on and off")
     c.add_argument("--quick", action="store_true", help="3 seeds, 12 quarters")
     c.add_argument("--jobs", type=_positive, help="parallel runs (default: every core)")
+    w = sub.add_parser("power", help="seeds each headline needs, from the aggregated sweeps")
+    w.add_argument("--quick", action="store_true", help="from the quick sweeps")
     for cmd in ("run", "figure", "reproduce"):
         p = sub.add_parser(cmd)
         if cmd != "reproduce":
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
     args, rest = parser.parse_known_args(argv)
     unknown = [a for a in rest if a.startswith("-")]
-    if unknown or (rest and args.command in ("list", "claims")):
+    if unknown or (rest and args.command in ("list", "claims", "power")):
         parser.error(f"unrecognized arguments: {' '.join(unknown or rest)}")
     if rest:  # overrides given after an option: `run x --quick a=1`
         args.overrides = [*args.overrides, *rest]
@@ -118,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             png, _ = figure(exp, args.quick, tuple(args.overrides))
             print(png)
             return 0
+        if args.command == "power":
+            from experiments import power
+
+            power.main(args.quick, committed=False)
+            return 0
         if args.command in ("claims", "reproduce"):
             from experiments import claims  # SciPy's statistics and the model: not for `run`
         if args.command == "claims":
@@ -129,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             # the claims table is redrawn with the figures, from the same code revision
             committed = not args.overrides  # a user's own overrides never rewrite the table
             print(claims.main(args.quick, committed=committed, jobs=args.jobs or -1))
+            from experiments import power
+
+            power.main(args.quick, committed=committed)
         return max(codes)
     except (ConfigError, FileNotFoundError, _sweep_mismatch()) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -58,7 +58,7 @@ def test_quick_version_is_smaller_and_uses_the_first_seeds():
         assert 0 < len(quick) < len(full), name
     exp = Experiment.load("dual_track")
     assert "experiment.block=range(0,1)" in exp.overrides(True)
-    assert exp.per_job(True) == 3 and exp.per_job(False) == 20 and len(exp.runs(False)) == 40
+    assert exp.per_job(True) == 3 and exp.per_job(False) == 25 and len(exp.runs(False)) == 100
     assert job_id(["experiment=x", "scenario=b", "a=1"]) == "a=1,scenario=b"
 
 

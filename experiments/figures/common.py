@@ -121,6 +121,62 @@ def diff_ci(a: pd.Series, b: pd.Series, level: float = LEVEL) -> tuple[float, fl
     return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
 
 
+def diff_p(a: pd.Series, b: pd.Series) -> float:
+    """Two-sided p-value of the paired t test of ``a - b`` (the test behind ``diff_ci``'s
+    interval: p < 0.05 exactly when the 95% interval excludes 0). Runs that differ by the same
+    amount in every seed give 0 (1 when that amount is 0); one pair gives NaN."""
+    d = (a.to_numpy() - b.to_numpy()).astype(float)
+    if len(d) < 2:
+        return float("nan")
+    sd = d.std(ddof=1)
+    if sd == 0:
+        return 0.0 if d.mean() != 0 else 1.0
+    t = d.mean() / (sd / np.sqrt(len(d)))
+    return float(2 * _stats.t.sf(abs(t), len(d) - 1))
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjusted p-values (family-wise error): the k-th smallest of m is
+    multiplied by m - k + 1, then made non-decreasing. NaNs stay NaN and are not counted in m."""
+    p = np.asarray(pvalues, dtype=float)
+    out, ok = np.full(p.shape, np.nan), ~np.isnan(p)
+    m = int(ok.sum())
+    order = np.argsort(p[ok])
+    steps = np.maximum.accumulate((m - np.arange(m)) * p[ok][order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(steps, 1.0)
+    out[ok] = adjusted
+    return out
+
+
+def benjamini_hochberg(pvalues) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (false discovery rate): the k-th smallest of m is
+    multiplied by m / k, then made non-decreasing from the largest down. NaNs stay NaN."""
+    p = np.asarray(pvalues, dtype=float)
+    out, ok = np.full(p.shape, np.nan), ~np.isnan(p)
+    m = int(ok.sum())
+    order = np.argsort(p[ok])[::-1]  # largest first
+    steps = np.minimum.accumulate(p[ok][order] * m / (m - np.arange(m)))
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(steps, 1.0)
+    out[ok] = adjusted
+    return out
+
+
+def family_counts(stats: pd.DataFrame, family: str, level: float = LEVEL) -> str:
+    """How many comparisons of a family read one by one have an interval above and below 0,
+    and how many survive Holm over the family (``stats``: one row per comparison with ``mean``,
+    ``lo``, ``hi`` and ``p_holm``)."""
+    alpha, m = 1 - level, len(stats)
+    up, down = stats["mean"] > 0, stats["mean"] < 0
+    held = stats["p_holm"] < alpha
+    return (
+        f"CI above 0 in {(stats.lo > 0).sum()} of {m} {family}, below 0 in {(stats.hi < 0).sum()}"
+        f"; Holm over the {m} {family}: above 0 in {(held & up).sum()}, below 0 in "
+        f"{(held & down).sum()}"
+    )
+
+
 def quarter_time(df: pd.DataFrame) -> pd.Series:
     """Calendar time in years (2025.0 is 2025Q1) from the model table's year and quarter."""
     return df["year"] + (df["quarter"] - 1) / 4

@@ -6,7 +6,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import (
+    Sweep,
+    band,
+    ci_text,
+    diff_ci,
+    diff_p,
+    family_counts,
+    holm,
+    mean_ci,
+    quarter_time,
+)
 
 WORLDS = {
     "baseline": ("baseline", "black"),
@@ -55,12 +65,17 @@ def levers(ax, runs: pd.DataFrame, when: str) -> list[dict]:
     for scen, (name, colour) in {**LEVERS, **WORLDS}.items():
         if scen == "baseline" or scen not in last.index:
             continue
-        d, lo, hi = diff_ci(last.loc[scen], last.loc["baseline"].loc[last.loc[scen].index])
+        x, y = last.loc[scen], last.loc["baseline"].loc[last.loc[scen].index]
+        d, lo, hi = diff_ci(x, y)
         rows.append({"scenario": scen, "label": name, "mean": d, "lo": lo, "hi": hi,
-                     "n": len(last.loc[scen]), "variable": "final fragmentation - baseline",
+                     "p": diff_p(x, y), "n": len(x), "variable": "final fragmentation - baseline",
                      "panel": "B"})  # fmt: skip
         err = [[d - lo], [hi - d]]
         ax.errorbar(d, len(rows) - 1, xerr=err, fmt="o", color=colour, capsize=3)
+    for group in (LEVERS, WORLDS):  # each family read against the baseline: Holm within it
+        family = [r for r in rows if r["scenario"] in group]
+        for r, q in zip(family, holm([r["p"] for r in family]), strict=True):
+            r["p_holm"] = q
     ax.axvline(0, color="black", lw=0.8)
     ax.axhline(sum(r["scenario"] in LEVERS for r in rows) - 0.5, color="grey", lw=0.5, ls=":")
     ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
@@ -101,10 +116,11 @@ def headline(runs: pd.DataFrame, b: list[dict], c: list[dict]) -> dict[str, str]
     }
     single = [r for r in b if r["scenario"] in LEVERS]
     for r in single:
-        out[f"final fragmentation, {r['label']} minus baseline"] = ci_text(
-            r["mean"], r["lo"], r["hi"], "+.3f"
+        out[f"final fragmentation, {r['label']} minus baseline"] = (
+            ci_text(r["mean"], r["lo"], r["hi"], "+.3f") + f"; Holm p {r['p_holm']:.2g}"
         )
     if single:
+        out["single levers against the baseline"] = family_counts(pd.DataFrame(single), "levers")
         top = max(single, key=lambda r: abs(r["mean"]))
         out["biggest single lever"] = f"{top['label']} ({top['mean']:+.3f})"
     for col in ("R", "F"):

@@ -9,7 +9,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures.common import Sweep, band, ci_text, diff_ci, mean_ci, quarter_time
+from experiments.figures.common import (
+    Sweep,
+    band,
+    ci_text,
+    diff_ci,
+    diff_p,
+    holm,
+    mean_ci,
+    quarter_time,
+)
 
 SCENARIOS = {
     "export_controls_relaxed": ("relaxed", "tab:green"),
@@ -26,6 +35,7 @@ PANELS = {
     "efficiency": "China's algorithmic efficiency (1 = 2025)",
     "frontier_gap": "US-China frontier gap\n1 - frontier China / frontier US",
 }
+DIRECTIONS = ("export_controls_tight", "export_controls_relaxed")  # each against the baseline
 # panels where the run without the efficiency channel is drawn too (dashed)
 BOTH = ("effective_access", "capability", "capability_share", "efficiency", "frontier_gap")
 
@@ -55,9 +65,13 @@ def final_effects(last: pd.DataFrame) -> dict[str, str]:
             f"{SCENARIOS[s][0]} {means[s]:.3g}" for s in SCENARIOS if s in means
         )
         base = last.loc["baseline", col]
-        for scen in ("export_controls_tight", "export_controls_relaxed"):
-            d = diff_ci(last.loc[scen, col], base.loc[last.loc[scen].index])
-            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = ci_text(*d, "+.3g")
+        pairs = {s: (last.loc[s, col], base.loc[last.loc[s].index]) for s in DIRECTIONS}
+        # the two directions are one family: a reader compares them, so Holm over the two
+        adjusted = holm([diff_p(*xy) for xy in pairs.values()])
+        for (scen, xy), q in zip(pairs.items(), adjusted, strict=True):
+            out[f"{col}, {SCENARIOS[scen][0]} minus baseline"] = (
+                f"{ci_text(*diff_ci(*xy), '+.3g')}; Holm p (2 directions) {q:.2g}"
+            )
     return out
 
 

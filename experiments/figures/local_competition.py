@@ -6,7 +6,15 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.figures.common import Sweep, ci_text, diff_ci, mean_ci
+from experiments.figures.common import (
+    Sweep,
+    ci_text,
+    diff_ci,
+    diff_p,
+    family_counts,
+    holm,
+    mean_ci,
+)
 
 C = "local_competition"  # the swept key local.competition as a column
 B = "local_budget_scale"  # local.budget_scale: the budgets' magnitude is partly assumed
@@ -67,13 +75,31 @@ def _tradeoff(ax, gs: pd.DataFrame, ws: pd.DataFrame) -> None:
     ax.legend(fontsize=8)
 
 
-def _paired(runs: pd.DataFrame, col: str, hi: float, lo: float) -> tuple[float, float, float]:
-    """Difference of ``col`` between two competition levels over runs with the same seeds (at
-    one budget scale: ``runs`` holds one)."""
+def _pairs(runs: pd.DataFrame, col: str, hi: float, lo: float) -> tuple[pd.Series, pd.Series]:
+    """``col`` at two competition levels over runs with the same seeds (at one budget scale:
+    ``runs`` holds one)."""
     a = runs[runs[C] == hi].set_index("replicate")[col]
     b = runs[runs[C] == lo].set_index("replicate")[col]
     common = a.index.intersection(b.index).sort_values()
-    return diff_ci(a.loc[common], b.loc[common])
+    return a.loc[common], b.loc[common]
+
+
+def _paired(runs: pd.DataFrame, col: str, hi: float, lo: float) -> tuple[float, float, float]:
+    """Difference of ``col`` between two competition levels, paired by seed, with its CI."""
+    return diff_ci(*_pairs(runs, col, hi, lo))
+
+
+def _levels(runs: pd.DataFrame, col: str) -> str:
+    """Every competition level against the lowest, paired by seed, read level by level: the
+    family is those levels, and Holm over it says which differences hold family-wise."""
+    lo = float(runs[C].min())
+    rows = []
+    for c in sorted(set(runs[C]) - {lo}):
+        pairs = _pairs(runs, col, c, lo)
+        rows.append(dict(zip(["mean", "lo", "hi"], diff_ci(*pairs), strict=True)) | {
+            "p": diff_p(*pairs)})  # fmt: skip
+    stats = pd.DataFrame(rows, columns=["mean", "lo", "hi", "p"])
+    return family_counts(stats.assign(p_holm=holm(stats.p)), f"levels against c={lo:g}")
 
 
 def _change(d: tuple[float, float, float]) -> str:
@@ -109,6 +135,8 @@ def _headline(runs: pd.DataFrame, stats: dict[str, pd.DataFrame]) -> dict[str, s
                 f"c={c:g}: {ci_text(*s.loc[c, ['mean', 'lo', 'hi']], floor=FLOOR[col])}"
                 for c in dict.fromkeys(levels)
             )
+        for col in ("growth_pct", "waste_bn"):
+            out[f"{PANELS[col]}, each level against the lowest, budgets x{b:g}"] = _levels(at, col)
         out[f"trade-off, budgets x{b:g}"] = _verdict(at, b, out)
     return out
 

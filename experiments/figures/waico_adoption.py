@@ -16,6 +16,9 @@ from experiments.figures.common import (
     band,
     ci_text,
     diff_ci,
+    diff_p,
+    family_counts,
+    holm,
     mean_ci,
     quarter_time,
 )
@@ -68,29 +71,27 @@ def curves(ax, model: pd.DataFrame, col: str) -> list[pd.DataFrame]:
 
 def paired(runs: pd.DataFrame, a: str, b: str, col: str = FINAL) -> pd.DataFrame:
     """Per grid cell: ``col`` of hq ``a`` minus hq ``b``, paired by replicate seed, with its 95%
-    interval and, for reading the grid cell by cell, a Bonferroni interval over its cells
-    (``lo_fw``, ``hi_fw``: family-wise 95%)."""
-    rows, groups = [], runs.groupby([WD, UP])
-    family = 1.0 - (1.0 - LEVEL) / max(groups.ngroups, 1)
-    for (wd, up), frame in groups:
+    interval, its paired t test's p-value and, for reading the grid cell by cell, that p-value
+    adjusted by Holm over the grid's cells (``p_holm``: family-wise 5%)."""
+    rows = []
+    for (wd, up), frame in runs.groupby([WD, UP]):
         by = frame.set_index(["scenario", "replicate"])[col].sort_index()
         if a in by.index and b in by.index:
             x, y = by.loc[a], by.loc[b].loc[by.loc[a].index]
             d, lo, hi = diff_ci(x, y)
-            _, lo_fw, hi_fw = diff_ci(x, y, family)
-            rows.append(
-                {WD: wd, UP: up, "mean": d, "lo": lo, "hi": hi, "lo_fw": lo_fw, "hi_fw": hi_fw}
-                | {"n": len(x)}
-            )
-    return pd.DataFrame(rows).assign(scenario=f"{a} - {b}", variable=f"{col} difference")
+            rows.append({WD: wd, UP: up, "mean": d, "lo": lo, "hi": hi, "p": diff_p(x, y)}
+                        | {"n": len(x)})  # fmt: skip
+    out = pd.DataFrame(rows, columns=[WD, UP, "mean", "lo", "hi", "p", "n"])
+    out["p_holm"] = holm(out.p)
+    return out.assign(scenario=f"{a} - {b}", variable=f"{col} difference")
 
 
 def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
-    """One grid map of ``stats['mean']``, annotated; with ``diff``, ``*`` marks a family-wise
-    (Bonferroni over the grid's cells) interval without 0."""
+    """One grid map of ``stats['mean']``, annotated; with ``diff``, ``*`` marks a difference
+    that holds family-wise (Holm over the grid's cells, 5%)."""
     wds, ups = sorted(stats[WD].unique()), sorted(stats[UP].unique())
     grid = stats.pivot(index=WD, columns=UP, values="mean").reindex(index=wds, columns=ups)
-    fw = (stats.lo_fw > 0) | (stats.hi_fw < 0) if diff else False
+    fw = stats.p_holm < 1 - LEVEL if diff else False
     sig = stats.assign(s=fw).pivot(index=WD, columns=UP, values="s")
     im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", **style)
     for (i, j), v in np.ndenumerate(grid.to_numpy()):
@@ -106,8 +107,8 @@ def heatmap(ax, stats: pd.DataFrame, cell: tuple, diff: bool = False, **style):
 
 
 def grid_maps(fig, axes, runs: pd.DataFrame, cell: tuple) -> list[pd.DataFrame]:
-    """Row 1: final members per hq; row 2: paired hq differences (* = the family-wise
-    interval, Bonferroni over the cells, excludes 0)."""
+    """Row 1: final members per hq; row 2: paired hq differences (* = holds family-wise,
+    Holm over the cells)."""
     levels = mean_ci(runs, ["scenario", WD, UP], FINAL, floor=0)
     diffs = [paired(runs, a, b) for a, b in PAIRS]
     top = levels["mean"].max()
@@ -150,10 +151,8 @@ def grid_headline(data: pd.DataFrame) -> dict[str, str]:
     for a, b in PAIRS[:2]:
         d = grid[grid.scenario == f"{a} - {b}"]
         out[f"{HQS[a]} minus {HQS[b]}, final members over the grid"] = (
-            f"cell means {d['mean'].min():+.1f} to {d['mean'].max():+.1f}; CI above 0 in "
-            f"{(d.lo > 0).sum()} of {len(d)} cells, below 0 in {(d.hi < 0).sum()}; "
-            f"Bonferroni over the cells: above 0 in {(d.lo_fw > 0).sum()}, below 0 in "
-            f"{(d.hi_fw < 0).sum()}"
+            f"cell means {d['mean'].min():+.1f} to {d['mean'].max():+.1f}; "
+            + family_counts(d, "cells")
         )
     return out
 
@@ -184,7 +183,7 @@ def draw(sweep: Sweep):
     data = pd.concat(rows, ignore_index=True)
     fig.suptitle(
         f"E4  WAICO adoption by headquarters (mean, 95% CI over seeds; * paired "
-        f"difference's CI excludes 0; paths at {where})"
+        f"difference holds family-wise, Holm over the cells; paths at {where})"
     )
     headline = {"cell of the time paths": where, **cell_headline(runs, wd, up)}
     return fig, data, headline | grid_headline(data)
