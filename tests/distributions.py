@@ -43,16 +43,6 @@ def headline(path: str, seeds: range = range(1, 31)) -> None:
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-def holm(pvalues: np.ndarray) -> np.ndarray:
-    """Holm-Bonferroni adjusted p-values."""
-    order = np.argsort(pvalues)
-    m = len(pvalues)
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * pvalues[order])
-    out = np.empty(m)
-    out[order] = np.minimum(adjusted, 1.0)
-    return out
-
-
 def compare(old_path: str, new_path: str) -> int:
     from scipy.stats import ks_2samp
 
@@ -66,6 +56,8 @@ def compare(old_path: str, new_path: str) -> int:
             p = 1.0 if same else ks_2samp(x, y).pvalue
             rows.append((scenario, key, x.mean(), y.mean(), p))
     table = pd.DataFrame(rows, columns=["scenario", "output", "old_mean", "new_mean", "p"])
+    from experiments.figures.common import holm
+
     table["p_holm"] = holm(table.p.to_numpy())
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     bad = table[table.p_holm < 0.05]
