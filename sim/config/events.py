@@ -23,7 +23,7 @@ class ExportControl:
         "share",
         -1,
         1,
-        role="data",
+        role="lever",
         provenance="proxy",
     )
     issuer: str = param(
@@ -51,8 +51,8 @@ class MarketBan:
         "share",
         0,
         1,
-        role="data",
-        provenance="proxy",
+        role="lever",
+        provenance="assumed",
     )
     label: str = param("", "description", "text", role="setting")
 
@@ -123,9 +123,9 @@ class PolicyShift:
     state: str = param(
         MISSING, "state whose anchor stance shifts", "state name", role="data", provenance="sourced"
     )
-    dR: float = param(0.0, "change of anchor R", "index", -1, 1, role="data", provenance="proxy")
-    dF: float = param(0.0, "change of anchor F", "index", -1, 1, role="data", provenance="proxy")
-    dE: float = param(0.0, "change of anchor E", "index", -1, 1, role="data", provenance="proxy")
+    dR: float = param(0.0, "change of anchor R", "index", -1, 1, role="lever", provenance="proxy")
+    dF: float = param(0.0, "change of anchor F", "index", -1, 1, role="lever", provenance="proxy")
+    dE: float = param(0.0, "change of anchor E", "index", -1, 1, role="lever", provenance="proxy")
     label: str = param("", "description", "text", role="setting")
 
 

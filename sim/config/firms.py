@@ -387,8 +387,8 @@ class FirmParams:
         "frontier concentration",
         role="uncertainty",
         provenance="assumed",
-        plausible=(0.75, 3.0),
-        why="assumed: half to double",
+        plausible=(0.75, 2.0),
+        why="calibration objective, fm_rate refitted, within 15 of its minimum (2.5: +33)",
     )
     review_drag: float = param(
         0.3,
