@@ -75,13 +75,14 @@ __all__ = [
 class OutputConfig:
     """What ``python -m sim`` writes besides the tables."""
 
-    figure: bool = param(True, "draw overview.png", "flag")
-    quiet: bool = param(False, "skip the printed summary table", "flag")
+    figure: bool = param(True, "draw overview.png", "flag", role="setting")
+    quiet: bool = param(False, "skip the printed summary table", "flag", role="setting")
     highlight: list[str] = param(
         [],
         "states drawn in the overview's R and F panels and printed in the summary, besides "
         "the main ones (e.g. a state you added)",
         "state names",
+        role="setting",
     )
 
 
@@ -95,9 +96,14 @@ class SimConfig:
         "integer",
         0,
         source="fixed default so that a bare run is reproducible",
+        role="setting",
     )
-    steps: int = param(40, "quarters to simulate", "quarters", 1, 4000, "MODEL.md §3")
-    start: str = param("2025Q1", "first simulated quarter", "YYYYQn", source="MODEL.md §3")
+    steps: int = param(
+        40, "quarters to simulate", "quarters", 1, 4000, "MODEL.md §3", role="setting"
+    )
+    start: str = param(
+        "2025Q1", "first simulated quarter", "YYYYQn", source="MODEL.md §3", role="setting"
+    )
     states: dict[str, StateConfig] = field(default_factory=dict)
     economy: EconomyParams = field(default_factory=EconomyParams)
     firms: FirmParams = field(default_factory=FirmParams)

@@ -15,6 +15,7 @@ class EconomyParams:
         "at the world file's 2024 values, as before this section existed)",
         "flag",
         source="MODEL.md §9: AI markets and investment grew fast after 2023",
+        role="setting",
     )
     per_state: bool = param(
         True,
@@ -22,6 +23,7 @@ class EconomyParams:
         "state grows at the world rates, so capability shares stay at rest)",
         "flag",
         source="per-state rates are data where the sources give them (world file)",
+        role="setting",
     )
     market_growth: float = param(
         0.25,
@@ -31,6 +33,10 @@ class EconomyParams:
         2,
         "AI software and services revenue grew about 20-30% a year in 2020-2024 "
         "(IDC and Gartner AI spending estimates, order of magnitude); assumed, to be swept",
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(0.15, 0.35),
+        why="IDC and Gartner's 20-30% a year (2020-2024), widened by 5 points each way",
     )
     investment_growth: float = param(
         0.26,
@@ -40,6 +46,10 @@ class EconomyParams:
         2,
         "world private AI investment rose about thirteenfold 2013-2024 (AI Index 2025): "
         "a compound rate of about 26% a year",
+        role="uncertainty",
+        provenance="sourced",
+        plausible=(0.13, 0.39),
+        why="+-50% around the 2013-2024 compound rate: the AI Index's yearly rates swing far wider",
     )
     compute_growth: float = param(
         0.33,
@@ -49,6 +59,10 @@ class EconomyParams:
         3,
         "GPU price-performance in FLOP/s per dollar doubles about every 2.46 years "
         "(Epoch AI; Hobbhahn and Besiroglu 2022): 33% a year; 40% for ML GPUs",
+        role="uncertainty",
+        provenance="sourced",
+        plausible=(0.26, 0.41),
+        why="Epoch AI's doubling times of about 2 to 3 years (all GPUs 2.46, ML GPUs 2.07)",
     )
     stationary_start: bool = param(
         True,
@@ -57,4 +71,5 @@ class EconomyParams:
         "own fixed point for about three years)",
         "flag",
         source="docs/ODD.md 5.1: the initial world is the model's own steady state",
+        role="setting",
     )

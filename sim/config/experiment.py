@@ -57,6 +57,7 @@ class ExperimentConfig:
         "experiment the run is a job of (empty: a single run)",
         "name",
         source="set by configs/experiment/<name>.yaml",
+        role="setting",
     )
     master_seed: int = param(
         0,
@@ -64,6 +65,7 @@ class ExperimentConfig:
         "integer",
         0,
         source="fixed per experiment so that a sweep is reproducible",
+        role="setting",
     )
     block: int = param(
         0,
@@ -72,6 +74,7 @@ class ExperimentConfig:
         0,
         100000,
         source="swept by the experiment (range(0,blocks)); replicates = blocks x per_job",
+        role="setting",
     )
     per_job: int = param(
         10,
@@ -81,6 +84,7 @@ class ExperimentConfig:
         10000,
         source="measured (benchmarks/sweep_bench.py): Hydra composes the config again for every "
         "job (about 0.7 s); ten runs a job make that small against their 4 s",
+        role="setting",
     )
     replicate: int = param(
         0,
@@ -89,6 +93,7 @@ class ExperimentConfig:
         0,
         None,
         source="set by the job for each run of its block",
+        role="setting",
     )
     tables: list[str] = param(
         ["model", "states"],
@@ -96,6 +101,7 @@ class ExperimentConfig:
         "table names",
         choices=TABLES,
         source="the tables the experiment's figure reads; more cost disk and memory",
+        role="setting",
     )
     quick: dict[str, Any] = param(
         {},
@@ -103,4 +109,5 @@ class ExperimentConfig:
         "the full ones",
         "mapping",
         source="sized so that every experiment runs in seconds in CI",
+        role="setting",
     )

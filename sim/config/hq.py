@@ -29,6 +29,8 @@ class HostFeatures:
         0,
         1,
         source=_WORLD,
+        role="data",
+        provenance="sourced",
     )
     voice: float = param(
         0.0,
@@ -37,6 +39,8 @@ class HostFeatures:
         0,
         1,
         source=_WORLD,
+        role="data",
+        provenance="sourced",
     )
     independence: float = param(
         0.0,
@@ -46,6 +50,8 @@ class HostFeatures:
         0,
         1,
         source=_WORLD,
+        role="data",
+        provenance="assumed",
     )
     institutions: float = param(
         0.0,
@@ -55,6 +61,8 @@ class HostFeatures:
         0,
         1,
         source=_WORLD,
+        role="data",
+        provenance="proxy",
     )
     alignment: dict[str, float] = param(
         {"us": 1.0, "eu": 1.0, "china": 1.0},
@@ -63,6 +71,8 @@ class HostFeatures:
         0,
         1,
         source=_WORLD,
+        role="data",
+        provenance="assumed",
     )
 
 
@@ -79,8 +89,30 @@ class Hosts:
 class CredibilityWeights:
     """Weights of the host features in its credibility."""
 
-    rule_of_law: float = param(1.0, "weight of the rule of law", "weight", 0, 10, source=_WEIGHT)
-    voice: float = param(1.0, "weight of voice and accountability", "weight", 0, 10, source=_WEIGHT)
+    rule_of_law: float = param(
+        1.0,
+        "weight of the rule of law",
+        "weight",
+        0,
+        10,
+        source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
+    )
+    voice: float = param(
+        1.0,
+        "weight of voice and accountability",
+        "weight",
+        0,
+        10,
+        source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
+    )
     independence: float = param(
         1.0,
         "weight of independence from the proposer, as the judging state sees it",
@@ -88,12 +120,34 @@ class CredibilityWeights:
         0,
         10,
         source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
     )
     institutions: float = param(
-        1.0, "weight of existing trusted institutions", "weight", 0, 10, source=_WEIGHT
+        1.0,
+        "weight of existing trusted institutions",
+        "weight",
+        0,
+        10,
+        source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
     )
     neutrality: float = param(
-        1.0, "weight of the host's neutrality between the poles", "weight", 0, 10, source=_WEIGHT
+        1.0,
+        "weight of the host's neutrality between the poles",
+        "weight",
+        0,
+        10,
+        source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
     )
 
 

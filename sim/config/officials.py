@@ -22,6 +22,7 @@ class OfficialsParams:
         "counted, nothing follows)",
         "flag",
         source="Ma 2024 (002): the promotion tournament behind competitive liberalisation",
+        role="setting",
     )
     incentive_effort: bool = param(
         True,
@@ -29,6 +30,7 @@ class OfficialsParams:
         "official's promotion odds (false: with the share of peers ranked ahead, rho_l)",
         "flag",
         source="Li & Zhou 2005 (J. Public Econ.): officials respond to promotion incentives",
+        role="setting",
     )
     noise_herding: bool = param(
         True,
@@ -38,6 +40,7 @@ class OfficialsParams:
         "flag",
         source="Maskin, Qian & Xu 2000 (Rev. Econ. Stud.); Ma 2024: the centre evaluates "
         "localities more easily in similar sectors",
+        role="setting",
     )
     carry: bool = param(
         True,
@@ -46,6 +49,7 @@ class OfficialsParams:
         "flag",
         source="Ma 2024 Figure 1: local practice becomes national policy; officials who move "
         "up bring their practices to the level above (stated assumption)",
+        role="setting",
     )
     term: int = param(
         20,
@@ -57,6 +61,8 @@ class OfficialsParams:
         "are shorter (Cheng Li 2022, China-US Focus: provincial chiefs' tenure unprecedentedly "
         "short; Jiang, Kostka & Eaton 2021: prefectural leaders' tenure shortened since 2013), "
         "which promotions produce here",
+        role="lever",
+        provenance="sourced",
     )
     stance_sigma: float = param(
         0.3,
@@ -67,6 +73,10 @@ class OfficialsParams:
         3,
         source="stated assumption: one official in six pushes a third harder (or less hard) "
         "than the average",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.15, 0.6),
+        why="assumed: half to double",
     )
     strength: float = param(
         1.0,
@@ -80,6 +90,10 @@ class OfficialsParams:
         "one sd ahead multiplies the odds by e. Contested: Shih, Adolph & Liu 2012 (APSR) find "
         "factional ties, not growth, predict promotion, and Landry 2008 finds little effect of "
         "cities' growth on mayors' promotion (strength 0). Swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.0, 2.0),
+        why="from no effect of growth (Landry 2008; Shih, Adolph & Liu 2012) to twice Li & Zhou",
     )
     noise: float = param(
         0.5,
@@ -90,6 +104,10 @@ class OfficialsParams:
         10,
         source="stated assumption: local growth statistics are reported, not measured (provincial "
         "GDP summing above the national figure is a known symptom)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.25, 1.0),
+        why="assumed: half to double",
     )
     noise_gap: float = param(
         1.0,
@@ -101,4 +119,8 @@ class OfficialsParams:
         10,
         source="Maskin, Qian & Xu 2000 (Rev. Econ. Stud.): relative performance evaluation is "
         "more precise among units exposed to common shocks; magnitude stated assumption, swept",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 2.0),
+        why="assumed: half to double",
     )

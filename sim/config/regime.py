@@ -24,6 +24,7 @@ class RegimeParams:
         "(false: mode is a label, as before issue 13)",
         "flag",
         source="switch for the ablation of issue 13 item 5",
+        role="setting",
     )
     endogenous: bool = param(
         True,
@@ -31,6 +32,7 @@ class RegimeParams:
         "world file sets it)",
         "flag",
         source="switch for the ablation of issue 13 item 5",
+        role="setting",
     )
     comply_voluntary: float = param(
         0.52,
@@ -40,6 +42,10 @@ class RegimeParams:
         1,
         "Wang, Huang, Klyman & Bommasani 2025 (arXiv 2508.08345): 16 AI companies met on average "
         "52% of their 2023 voluntary commitments to the White House",
+        role="uncertainty",
+        provenance="sourced",
+        plausible=(0.37, 0.67),
+        why="assumed: +-0.15 around one study's mean of 16 firms",
     )
     comply_hybrid: float = param(
         0.76,
@@ -48,6 +54,10 @@ class RegimeParams:
         0,
         1,
         "stated assumption: halfway between voluntary (0.52) and binding (1)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.68, 0.9),
+        why="assumed: above the voluntary range, short of binding, so the modes keep their order",
     )
     enforce_cap_voluntary: float = param(
         0.5,
@@ -57,6 +67,10 @@ class RegimeParams:
         1,
         "the highest E the world file codes for a voluntary regime (UK, Canada, Singapore, "
         "Australia, Gulf: 0.5), so no initial state is capped",
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(0.35, 0.6),
+        why="assumed: 0.15 below (capping today's voluntary states) to 0.1 above",
     )
     enforce_cap_hybrid: float = param(
         0.75,
@@ -65,15 +79,44 @@ class RegimeParams:
         0,
         1,
         "stated assumption: halfway between voluntary (0.5) and binding (1)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.65, 0.9),
+        why="assumed: between the voluntary range's top and binding's 1, keeping the modes' order",
     )
+    # A setting: binding law paces R at policy.speed itself, whose uncertainty policy.speed carries.
     speed_binding: float = param(
-        1.0, "factor on policy.speed for R under a binding regime", "multiplier", 0, 5, _SPEED
+        1.0,
+        "factor on policy.speed for R under a binding regime",
+        "multiplier",
+        0,
+        5,
+        _SPEED,
+        role="setting",
     )
     speed_hybrid: float = param(
-        2.0, "factor on policy.speed for R under a hybrid regime", "multiplier", 0, 5, _SPEED
+        2.0,
+        "factor on policy.speed for R under a hybrid regime",
+        "multiplier",
+        0,
+        5,
+        _SPEED,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(1.5, 2.5),
+        why="assumed: +-25% around halfway, below the voluntary range",
     )
     speed_voluntary: float = param(
-        3.0, "factor on policy.speed for R under a voluntary regime", "multiplier", 0, 5, _SPEED
+        3.0,
+        "factor on policy.speed for R under a voluntary regime",
+        "multiplier",
+        0,
+        5,
+        _SPEED,
+        role="uncertainty",
+        provenance="proxy",
+        plausible=(2.5, 4.5),
+        why="from the hybrid range's top to above Japan's guidelines against the AI Act (3.6)",
     )
     memory: float = param(
         0.1,
@@ -82,6 +125,10 @@ class RegimeParams:
         0,
         1,
         "stated assumption: a legislative debate fades within a few years without new pressure",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.05, 0.2),
+        why="assumed: half to double",
     )
     law_threshold: float = param(
         0.6,
@@ -92,6 +139,10 @@ class RegimeParams:
         100,
         "stated assumption: a rise of target R of 0.05 (the size of the AI Act's GPAI milestone, "
         "configs/world/history.yaml) sustained for about three years of debate",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.3, 1.2),
+        why="assumed: half to double",
     )
     repeal_threshold: float = param(
         1.2,
@@ -102,4 +153,8 @@ class RegimeParams:
         100,
         "stated assumption: twice the law threshold; laws are harder to undo than to pass "
         "(Canada's AIDA and the UK's bill died before passage, none was repealed)",
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.6, 2.4),
+        why="assumed: half to double",
     )
