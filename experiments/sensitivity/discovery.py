@@ -110,10 +110,12 @@ def find_box(
         lambda c: c.astype("category") if c.dtype == object else c.astype(float)
     )
     prim = _prim()
-    box = prim.Prim(x, y, threshold=threshold, peel_alpha=peel_alpha).find_box()
-    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
-    i = choose(traj, min_coverage)
-    stats, lims = box.inspect(i, style="data")[0]
+    with warnings.catch_warnings():  # EMA's own deprecation warnings from pandas
+        warnings.filterwarnings("ignore", module="ema_workbench")
+        box = prim.Prim(x, y, threshold=threshold, peel_alpha=peel_alpha).find_box()
+        traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
+        i = choose(traj, min_coverage)
+        stats, lims = box.inspect(i, style="data")[0]
     lims.columns = ["min", "max", "qp_lower", "qp_upper"]
     lims = lims.rename_axis("key").reset_index()
     numeric = x.select_dtypes("number")

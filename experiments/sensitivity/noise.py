@@ -56,13 +56,14 @@ def within_variance(means: pd.DataFrame) -> float:
 
 
 def point_noise_variance(means: pd.DataFrame, fallback: float = float("nan")) -> np.ndarray:
-    """The variance of each point's replicate mean that seed noise gives: its own seed variance
-    over its seeds where it has two or more, else the pooled one (or ``fallback``) over them."""
+    """The variance of each point's replicate mean that seed noise gives: the pooled seed
+    variance (or ``fallback`` where no point has two seeds) over the point's seeds. Pooled, not
+    per point: a standard deviation from two or three seeds is biased low, and so would be a
+    noise floor built on it."""
     pooled = within_variance(means)
     if np.isnan(pooled):
         pooled = fallback
-    var = means["var"].where(means["n"] > 1, pooled).fillna(pooled)
-    return (var / means["n"]).to_numpy(float)
+    return (pooled / means["n"]).to_numpy(float)
 
 
 @dataclass(frozen=True)
