@@ -2,6 +2,8 @@
 designs): Morris ranks and its noise floor, Sobol indices against Ishigami's analytic values,
 the seed-noise share, the answers as distributions and PRIM's boxes."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
+from experiments.sensitivity import HEADLINES, OUTCOMES
 from experiments.sensitivity.discovery import choose, find_box
 from experiments.sensitivity.indices import (
     morris_indices,
@@ -85,6 +88,17 @@ def test_morris_leaves_out_a_trajectory_with_a_failed_point():
     table = linear_morris(r=10)
     failed = table[table["point"] != 5]  # every seed of point 5 failed
     assert morris_indices(failed, LINEAR, "y")["trajectories"].iloc[0] == 9
+
+
+def test_morris_imputes_undefined_points_only_where_no_trajectory_is_complete():
+    table = linear_morris(r=10)
+    table.loc[table["point"] % 4 == 0, "y"] = np.nan  # undefined at every 4th point
+    m = morris_indices(table, LINEAR, "y").set_index("key")
+    assert m["trajectories"].iloc[0] == 10 and m["imputed_points"].iloc[0] == 10
+    assert m["mu_star"].idxmax() == "m.x1"  # still first, with spurious effects beside
+    table.loc[table["point"].isin([4, 8]), "y"] = 1.0  # trajectories 1, 2 complete: used alone
+    two = morris_indices(table, LINEAR, "y")
+    assert two["trajectories"].iloc[0] == 2 and two["imputed_points"].iloc[0] == 0
 
 
 def test_a_missing_column_is_named():
@@ -194,3 +208,75 @@ def test_prim_finds_a_planted_box():
     assert lims.loc["x1", "min"] == pytest.approx(0.7, abs=0.05)
     assert lims.loc["x2", "max"] == pytest.approx(0.3, abs=0.05)
     assert "x1 >= 0.7" in box.text() and "x2 <= 0." in box.text()
+
+
+def synthetic_e7(root, r=6, n=16, explore=128, defaults=20):
+    """E7's outputs (points.parquet, design.json) for a toy model of five uncertainties and a
+    lever: every outcome is ``4 a + 1 b`` plus seed noise (``waico_members`` 5 + 5 in the
+    planted box a > 0.6, lever > 0.5; ``fragmentation_change`` positive where c > 0.5)."""
+    keys = ["p.a", "p.b", "p.c", "p.d", "p.e"]
+    problem = {"num_vars": 5, "names": keys, "bounds": [[0.0, 1.0]] * 5}
+    cols = [k.replace(".", "_") for k in keys]
+    rng = np.random.default_rng(11)
+
+    def outcomes(frame):
+        x = frame[cols].fillna(0.5)
+        lever = frame["w_lever"].fillna(0.5) if "w_lever" in frame else 0.5
+        noise = rng.standard_normal((len(frame), len(OUTCOMES)))
+        for i, o in enumerate(OUTCOMES):
+            frame[o] = 4 * x["p_a"] + x["p_b"] + 0.2 * noise[:, i]
+        frame["waico_members"] = 5 + 5 * ((x["p_a"] > 0.6) & (lever > 0.5)) + noise[:, 0]
+        frame["fragmentation_change"] = x["p_c"] - 0.5 + 0.05 * noise[:, 1]
+        return frame
+
+    frames = [points("morris", morris_sample.sample(problem, r, num_levels=4, seed=1), problem,
+                     0.0, seeds=2)]  # fmt: skip
+    selection, sobol_points, start = {}, {}, 0
+    for q in HEADLINES:
+        sub = {"num_vars": 3, "names": keys[:3], "bounds": [[0.0, 1.0]] * 3}
+        x = sobol_sample.sample(sub, n, calc_second_order=False, seed=2)
+        frame = points("sobol", x, sub, 0.0).assign(question=q)
+        frame["point"] += start
+        selection[q] = {"headline": HEADLINES[q], "keys": keys[:3]}
+        sobol_points[q] = [start, start + len(x)]
+        start += len(x)
+        frames.append(frame)
+    lever = {"num_vars": 6, "names": [*keys, "w.lever"], "bounds": [[0.0, 1.0]] * 6}
+    frames.append(points("explore", rng.random((explore, 6)), lever, 0.0))
+    frames.append(points("defaults", np.full((1, 5), 0.5), problem, 0.0, seeds=defaults))
+    table = outcomes(pd.concat(frames, ignore_index=True).drop(columns="y"))
+    table["question"] = table["question"].fillna("")
+    root.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(root / "points.parquet")
+    col = [{"key": k, "column": k.replace(".", "_"), "lo": 0.0, "hi": 1.0} for k in keys]
+    design = {
+        "quick": True,
+        "problem": problem,
+        "sizes": {"morris": {"r": r, "levels": 4, "seeds": 2}, "sobol": {"n": n}},
+        "selection": selection,
+        "sobol_points": sobol_points,
+        "uncertainties": col,
+        "levers": [{"key": "w.lever", "column": "w_lever", "lo": 0.0, "hi": 1.0}],
+    }
+    (root / "design.json").write_text(json.dumps(design))
+    return table
+
+
+@pytest.mark.slow  # PRIM's import, and six questions' Sobol bootstraps
+def test_the_figure_reads_e7s_outputs_and_states_each_answer(tmp_path):
+    from experiments.figures import sensitivity as fig_e7
+
+    synthetic_e7(tmp_path / "sensitivity")
+    assert fig_e7.main([str(tmp_path / "sensitivity"), "--members", "8"]) == 0
+    out = tmp_path / "sensitivity" / "figure"
+    manifest = json.loads((out / "sensitivity.json").read_text())
+    head = manifest["headline"]
+    assert set(HEADLINES) <= set(head)
+    assert head["E1"].startswith("E1: China's capability growth, dual minus single track: +")
+    assert "p.a (ST" in head["E1 top 3 by ST"].split(",")[0]
+    assert "of 5 uncertainties above the seed-noise floor; largest mu*: p.a" in head["E1 Morris"]
+    assert "p_a >= 0.6" in head["PRIM: WAICO reaches 8 members"]
+    assert "p_c >= 0.5" in head["PRIM: the poles fragment"]
+    data = pd.read_csv(out / "sensitivity.csv")
+    assert {"morris", "sobol", "convergence", "distribution", "prim"} <= set(data["panel"])
+    assert (out / "sensitivity.png").stat().st_size > 10_000

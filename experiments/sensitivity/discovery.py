@@ -118,6 +118,8 @@ def find_box(
         stats, lims = box.inspect(i, style="data")[0]
     lims.columns = ["min", "max", "qp_lower", "qp_upper"]
     lims = lims.rename_axis("key").reset_index()
+    qp = lims[["qp_lower", "qp_upper"]].min(axis=1)
+    lims = lims.iloc[np.argsort(qp.to_numpy(), kind="stable")].reset_index(drop=True)
     numeric = x.select_dtypes("number")
     lims["range_min"] = lims["key"].map(numeric.min())
     lims["range_max"] = lims["key"].map(numeric.max())

@@ -31,14 +31,24 @@ from sim.tools.validate import ConfigError
 FRACTIONS = (1 / 8, 1 / 4, 1 / 2, 1)  # of the Saltelli sample, for the convergence plot
 
 
-def _complete_blocks(means: pd.DataFrame, size: int, what: str) -> pd.DataFrame:
+def _complete_blocks(means: pd.DataFrame, size: int, what: str, first: int = 0) -> pd.DataFrame:
     """The points of the whole blocks of ``size`` consecutive sample rows (trajectories or
-    Saltelli blocks) whose every point has a value, in order."""
-    block = means["point"] // size
+    Saltelli blocks; the sample's first row is point ``first``) whose every point has a value,
+    in order."""
+    block = (means["point"] - first) // size
     kept = means[block.map(block.value_counts()) == size]  # ``means`` has valued points only
     if kept.empty:
         raise ConfigError(f"{what}: no complete block of {size} points (is the problem right?)")
     return kept.reset_index(drop=True)
+
+
+def subproblem(problem: dict, keys: list[str]) -> dict:
+    """The SALib problem over ``keys`` only (a question's Sobol sample), bounds kept."""
+    bounds = dict(zip(_names(problem), problem["bounds"], strict=True))
+    missing = [k for k in keys if k not in bounds]
+    if missing:
+        raise ConfigError(f"problem: has no key {', '.join(missing)}")
+    return {"num_vars": len(keys), "names": list(keys), "bounds": [bounds[k] for k in keys]}
 
 
 def _names(problem: dict) -> list[str]:
@@ -76,6 +86,21 @@ def morris_noise_floor(
     return per_key.mean(axis=0), np.quantile(per_key, level, axis=0)
 
 
+def _morris_means(means: pd.DataFrame, size: int) -> tuple[pd.DataFrame, int]:
+    """The complete trajectories; where none is complete (an outcome undefined at some points,
+    e.g. a share of nothing), all of them with the missing points at the mean of the others,
+    and how many were imputed (each adds spurious effects: reported)."""
+    valued = means[means["mean"].notna()]
+    block = valued["point"] // size
+    whole = valued[block.map(block.value_counts()) == size]
+    if not whole.empty or valued.empty:
+        return _complete_blocks(valued, size, "morris stage"), 0
+    means = _complete_blocks(means.assign(mean=means["mean"].fillna(np.inf)), size, "morris")
+    missing = np.isinf(means["mean"])
+    filled = means["mean"].where(~missing, valued["mean"].mean())
+    return means.assign(mean=filled).reset_index(drop=True), int(missing.sum())
+
+
 def morris_indices(
     points: pd.DataFrame,
     problem: dict,
@@ -98,14 +123,14 @@ def morris_indices(
     Returns:
         One row per key: ``mu``, ``mu_star``, ``mu_star_conf`` (half width), ``sigma``, the
         noise's expected mu* (``noise_mu_star``), the ``noise_floor`` (its ``level`` quantile),
-        ``above_noise`` (mu* over the floor; False where the floor is unknown), and the
-        ``trajectories`` used; sorted by mu*.
+        ``above_noise`` (mu* over the floor; False where the floor is unknown), the
+        ``trajectories`` used and the ``imputed_points``; sorted by mu*.
     """
     from SALib.analyze import morris
 
     names = _names(problem)
-    means = replicate_means(stage_rows(points, "morris", outcome), outcome, names)
-    means = _complete_blocks(means, len(names) + 1, f"morris stage of {outcome!r}")
+    rows = stage_rows(points, "morris", outcome, valued=False)
+    means, imputed = _morris_means(replicate_means(rows, outcome, names), len(names) + 1)
     x = means[[column(n) for n in names]].to_numpy(float)
     y = means["mean"].to_numpy(float)
     si = morris.analyze(problem, x, y, num_levels=num_levels, conf_level=level, seed=seed)
@@ -124,6 +149,7 @@ def morris_indices(
     )
     table["above_noise"] = table["mu_star"] > table["noise_floor"]  # NaN floor: False
     table["trajectories"] = len(means) // (len(names) + 1)
+    table["imputed_points"] = imputed
     return table.sort_values("mu_star", ascending=False, ignore_index=True)
 
 
@@ -156,10 +182,12 @@ def _sobol_table(
     return table
 
 
-def _sobol_means(points: pd.DataFrame, problem: dict, outcome: str, stage: str) -> pd.DataFrame:
+def _sobol_means(
+    points: pd.DataFrame, problem: dict, outcome: str, stage: str, first: int
+) -> pd.DataFrame:
     names = _names(problem)
     means = replicate_means(stage_rows(points, stage, outcome), outcome, names)
-    return _complete_blocks(means, len(names) + 2, f"{stage} stage of {outcome!r}")
+    return _complete_blocks(means, len(names) + 2, f"{stage} stage of {outcome!r}", first)
 
 
 def sobol_indices(
@@ -171,13 +199,15 @@ def sobol_indices(
     seed: int = 1,
     stage: str = "sobol",
     noise_var: float = float("nan"),
+    first_point: int = 0,
 ) -> pd.DataFrame:
     """First-order (S1) and total-order (ST) Sobol indices of ``outcome`` on the stage's
     replicate means, with SALib's bootstrap intervals (``*_conf`` half widths, ``*_lo``,
     ``*_hi``), the ST that seed noise alone gives (``st_noise``; ``noise_var``, one run's seed
     variance, serves where the stage has one seed per point) and the base sample ``n_base``.
-    Pass the rows of one question's sample as ``points`` where the stage has several."""
-    means = _sobol_means(points, problem, outcome, stage)
+    Where the stage holds several samples (one per question), pass one's rows as ``points``
+    and the point its sample starts at as ``first_point``."""
+    means = _sobol_means(points, problem, outcome, stage, first_point)
     return _sobol_table(problem, means, n_boot, level, seed, noise_var)
 
 
@@ -191,17 +221,19 @@ def sobol_convergence(
     seed: int = 1,
     stage: str = "sobol",
     noise_var: float = float("nan"),
+    first_point: int = 0,
 ) -> pd.DataFrame:
     """The Sobol indices over growing prefixes of the Saltelli sample (whole blocks of k+2
     rows: a prefix of a Sobol sequence stays balanced), one table per fraction stacked with
     the column ``fraction``."""
-    means = _sobol_means(points, problem, outcome, stage)
+    means = _sobol_means(points, problem, outcome, stage, first_point)
     size = len(_names(problem)) + 2
     blocks = len(means) // size
-    out = []
+    out, done = [], set()
     for f in fractions:
         n = max(round(blocks * f), 2)
-        if n <= blocks:
+        if n <= blocks and n not in done:
+            done.add(n)
             table = _sobol_table(problem, means.iloc[: n * size], n_boot, level, seed, noise_var)
             out.append(table.assign(fraction=f))
     return pd.concat(out, ignore_index=True)

@@ -22,12 +22,13 @@ def column(key: str) -> str:
     return key.replace(".", "_")
 
 
-def stage_rows(points: pd.DataFrame, stage: str, outcome: str) -> pd.DataFrame:
-    """The rows of one stage that have the outcome, with one clear line when there are none."""
+def stage_rows(points: pd.DataFrame, stage: str, outcome: str, valued: bool = True) -> pd.DataFrame:
+    """The rows of one stage (only those with a value of the outcome, if ``valued``), with one
+    clear line when there are none."""
     for col in ("stage", "point", "seed", outcome):
         if col not in points.columns:
             raise ConfigError(f"points table: no column {col!r} (has {', '.join(points.columns)})")
-    rows = points[(points["stage"] == stage) & points[outcome].notna()]
+    rows = points[(points["stage"] == stage) & (points[outcome].notna() | (not valued))]
     if rows.empty:
         raise ConfigError(f"points table: no {stage!r} rows with a value of {outcome!r}")
     return rows
@@ -63,7 +64,7 @@ def point_noise_variance(means: pd.DataFrame, fallback: float = float("nan")) ->
     pooled = within_variance(means)
     if np.isnan(pooled):
         pooled = fallback
-    return (pooled / means["n"]).to_numpy(float)
+    return (pooled / means["n"].clip(lower=1)).to_numpy(float)  # an imputed point: as one seed
 
 
 @dataclass(frozen=True)
