@@ -147,8 +147,9 @@ def convergence_panel(ax, conv: pd.DataFrame, provenance: dict[str, str]) -> Non
         c = conv[conv["key"] == key].sort_values("n_base")
         (line,) = ax.plot(c["n_base"], c["ST"], marker="o", ms=3, label=label(key, provenance))
         ax.fill_between(c["n_base"], c["ST_lo"], c["ST_hi"], color=line.get_color(), alpha=0.15)
-    top = max(1.05, 1.1 * full["ST"].max())  # the first prefixes' intervals can be huge
-    ax.set_ylim(min(-0.05, full["ST_lo"].min()), top)
+    shown = conv[conv["key"].isin(full.nlargest(CURVES, "ST")["key"])]
+    # the first prefixes' intervals can be huge: the axis follows the indices, up to 2
+    ax.set_ylim(min(-0.05, full["ST_lo"].min()), max(1.05, min(2.0, 1.1 * shown["ST"].max())))
     ax.set_xscale("log", base=2)
     ax.set(xlabel="base sample N (Saltelli blocks)", ylabel="total-order index ST")
     ax.legend(frameon=False, fontsize=6.5)
