@@ -20,7 +20,13 @@ from experiments.sensitivity.indices import (
     sobol_indices,
 )
 from experiments.sensitivity.noise import noise_share, seed_variance
-from experiments.sensitivity.propagate import decompose, distribution, propagate, sentence
+from experiments.sensitivity.propagate import (
+    decompose,
+    distribution,
+    propagate,
+    sentence,
+    sentences,
+)
 from sim.tools.validate import ConfigError
 
 LINEAR = {"num_vars": 3, "names": ["m.x1", "m.x2", "m.x3"], "bounds": [[0.0, 1.0]] * 3}
@@ -181,6 +187,19 @@ def test_propagation_separates_parametric_spread_from_seed_noise():
     text = sentence(row)
     assert text.startswith("E1: China's capability growth, dual minus single track: +")
     assert f"positive in {row['explore_positive']:.0%}" in text and "at the defaults" in text
+
+
+def test_the_sentence_names_what_the_answer_hinges_on_and_what_is_missing():
+    rng = np.random.default_rng(5)
+    explore = points("explore", np.zeros((50, 3)), LINEAR, rng.standard_normal(50))
+    table = propagate(explore.rename(columns={"y": "waico_members"}), ["waico_members"])
+    sobol = pd.DataFrame(
+        {"key": ["a.x", "b.y"], "ST": [0.2, 0.6], "ST_lo": [0.1, 0.4], "ST_hi": [0.3, 0.8]}
+    )
+    text = sentences(table, {"waico_members": sobol}, {"b.y": "assumed"})["E4"]
+    assert "no runs at the defaults" in text
+    assert text.endswith("hinges most on b.y (ST 0.60 [0.40, 0.80], assumed), a.x (ST 0.20 "
+                         "[0.10, 0.30]).")  # fmt: skip
 
 
 def test_decompose_keeps_the_parametric_part_non_negative():

@@ -113,8 +113,9 @@ def noise_share(
     boots = []
     for _ in range(n_boot):
         pick = rng.integers(0, len(counts), len(counts))
-        idx = np.concatenate([np.arange(starts[p], starts[p] + counts[p]) for p in pick])
-        boots.append(_share(values[idx], counts[pick])[0])
+        n = counts[pick]
+        first = np.repeat(starts[pick] - np.r_[0, np.cumsum(n)[:-1]], n)
+        boots.append(_share(values[first + np.arange(n.sum())], n)[0])
     lo, hi = np.nanquantile(boots, [0.5 - level / 2, 0.5 + level / 2]) if boots else (np.nan,) * 2
     return NoiseShare(share, float(lo), float(hi), within, total, len(counts))
 

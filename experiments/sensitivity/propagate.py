@@ -105,8 +105,11 @@ def sentence(row: pd.Series | dict, hinge: str = "") -> str:
     r = dict(row)
     spec = _fmt(r["what"])
     unit = f" {r['unit']}" if r.get("unit") else ""
-    at = ci_text(r["default_mean"], r["default_lo"], r["default_hi"], spec)
-    out = f"{r['question']}: {r['what']}: {at}{unit} at the defaults ({r['default_n']} seeds)"
+    if r["default_n"] and not np.isnan(r["default_n"]):
+        at = ci_text(r["default_mean"], r["default_lo"], r["default_hi"], spec)
+        out = f"{r['question']}: {r['what']}: {at}{unit} at the defaults ({r['default_n']} seeds)"
+    else:
+        out = f"{r['question']}: {r['what']} ({r['unit']}): no runs at the defaults"
     if r["explore_n"] and not np.isnan(r["explore_n"]):
         body = spec.lstrip("+")
         out += (
