@@ -140,6 +140,13 @@ def test_sobol_convergence_uses_whole_blocks_and_narrows(ishigami):
     assert full["ST"].to_numpy() == pytest.approx(ref["ST"].to_numpy())
 
 
+def test_sobol_needs_two_complete_blocks(ishigami):
+    first_two = ishigami[ishigami["point"] < 10].copy()
+    first_two.loc[first_two["point"] == 7, "y"] = np.nan  # the second block incomplete
+    with pytest.raises(ConfigError, match="one complete Saltelli block only"):
+        sobol_convergence(first_two, ISHIGAMI, "y")
+
+
 def test_sobol_st_noise_is_what_seed_noise_adds_to_a_null_keys_total_index():
     x = sobol_sample.sample(LINEAR, 512, calc_second_order=False, seed=4)
     table = points("sobol", x, LINEAR, 4 * x[:, 0], seeds=2, noise=1.0)

@@ -83,8 +83,10 @@ def _question(points: pd.DataFrame, design: dict, q: str, n_boot: int) -> dict:
         rows = points[points["question"] == q] if "question" in points.columns else points
         args = (rows, subproblem(design["problem"], keys), outcome)
         kw = {"noise_var": noise, "first_point": first}
-        out["sobol"] = sobol_indices(*args, n_boot=n_boot, **kw)
-        out["convergence"] = sobol_convergence(*args, **kw)
+        sobol = sobol_indices(*args, n_boot=n_boot, **kw)
+        if sobol["ST"].isna().all():
+            raise ConfigError(f"sobol stage of {outcome!r}: the outcome does not vary")
+        out["sobol"], out["convergence"] = sobol, sobol_convergence(*args, **kw)
     except (ConfigError, KeyError) as exc:
         out["why"]["sobol"] = str(exc)
     return out
@@ -148,8 +150,9 @@ def convergence_panel(ax, conv: pd.DataFrame, provenance: dict[str, str]) -> Non
         (line,) = ax.plot(c["n_base"], c["ST"], marker="o", ms=3, label=label(key, provenance))
         ax.fill_between(c["n_base"], c["ST_lo"], c["ST_hi"], color=line.get_color(), alpha=0.15)
     shown = conv[conv["key"].isin(full.nlargest(CURVES, "ST")["key"])]
-    # the first prefixes' intervals can be huge: the axis follows the indices, up to 2
-    ax.set_ylim(min(-0.05, full["ST_lo"].min()), max(1.05, min(2.0, 1.1 * shown["ST"].max())))
+    # the first prefixes' intervals can be huge: the axis follows the indices, within [-0.5, 2]
+    low = max(-0.5, min(-0.05, full["ST_lo"].min()))
+    ax.set_ylim(low, max(1.05, min(2.0, 1.1 * shown["ST"].max())))
     ax.set_xscale("log", base=2)
     ax.set(xlabel="base sample N (Saltelli blocks)", ylabel="total-order index ST")
     ax.legend(frameon=False, fontsize=6.5)

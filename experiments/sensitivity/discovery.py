@@ -104,8 +104,9 @@ def find_box(
     y = np.asarray(y, bool)
     if len(x) != len(y) or len(y) < 10:
         raise ConfigError(f"scenario discovery {name!r}: needs 10 or more points with outcomes")
-    if not y.any():
-        raise ConfigError(f"scenario discovery {name!r}: no point has the outcome of interest")
+    if y.all() or not y.any():
+        which = "every" if y.all() else "no"
+        raise ConfigError(f"scenario discovery {name!r}: {which} point has the outcome (no box)")
     x = x.reset_index(drop=True).apply(
         lambda c: c.astype("category") if c.dtype == object else c.astype(float)
     )
@@ -149,10 +150,11 @@ def discover(
     keys: list[str] | None = None,
     members: int = MEMBERS,
     min_coverage: float = MIN_COVERAGE,
-) -> dict[str, Box]:
+) -> dict[str, Box | str]:
     """The two questions of E7's scenario discovery on the ``explore`` stage: where WAICO
     reaches ``members`` states (``waico_members``), and where the poles fragment
-    (``fragmentation_change`` > 0). ``keys``: the columns to box (default ``sampled_keys``)."""
+    (``fragmentation_change`` > 0). ``keys``: the columns to box (default ``sampled_keys``).
+    A question PRIM cannot answer (no case, or only cases) gets the line saying why."""
     explore = points[points["stage"] == "explore"]
     keys = keys or sampled_keys(points)
     cases = {
@@ -164,5 +166,8 @@ def discover(
         if col not in explore.columns:
             raise ConfigError(f"scenario discovery: the points table has no column {col!r}")
         rows = explore[explore[col].notna()]
-        out[name] = find_box(rows[keys], rule(rows[col]).to_numpy(), name, min_coverage)
+        try:
+            out[name] = find_box(rows[keys], rule(rows[col]).to_numpy(), name, min_coverage)
+        except ConfigError as exc:  # one question without a box leaves the other's
+            out[name] = str(exc)
     return out

@@ -133,7 +133,9 @@ def morris_indices(
     means, imputed = _morris_means(replicate_means(rows, outcome, names), len(names) + 1)
     x = means[[column(n) for n in names]].to_numpy(float)
     y = means["mean"].to_numpy(float)
-    si = morris.analyze(problem, x, y, num_levels=num_levels, conf_level=level, seed=seed)
+    with warnings.catch_warnings():  # one trajectory: sigma is NaN, and that is the answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        si = morris.analyze(problem, x, y, num_levels=num_levels, conf_level=level, seed=seed)
     noise = point_noise_variance(means, noise_var)
     expected, floor = morris_noise_floor(x, noise, num_levels, level, seed=seed)
     table = pd.DataFrame(
@@ -171,11 +173,13 @@ def _sobol_table(
             problem, y, calc_second_order=False, num_resamples=n_boot, conf_level=level, seed=seed
         )
     table = pd.DataFrame({"key": _names(problem)})
+    var = y.var(ddof=1)
     for name in ("S1", "ST"):
         value, conf = np.asarray(si[name], float), np.asarray(si[f"{name}_conf"], float)
+        if not var > 0:  # nothing varies: no share of a variance to give
+            value, conf = np.full_like(value, np.nan), np.full_like(conf, np.nan)
         table[name], table[f"{name}_conf"] = value, conf
         table[f"{name}_lo"], table[f"{name}_hi"] = value - conf, value + conf
-    var = y.var(ddof=1)
     noise = point_noise_variance(means, noise_var).mean()
     table["st_noise"] = float(noise / var) if var > 0 else np.nan
     table["n_base"] = len(y) // (len(table) + 2)
@@ -187,7 +191,11 @@ def _sobol_means(
 ) -> pd.DataFrame:
     names = _names(problem)
     means = replicate_means(stage_rows(points, stage, outcome), outcome, names)
-    return _complete_blocks(means, len(names) + 2, f"{stage} stage of {outcome!r}", first)
+    what = f"{stage} stage of {outcome!r}"
+    means = _complete_blocks(means, len(names) + 2, what, first)
+    if len(means) < 2 * (len(names) + 2):  # a variance needs two base points
+        raise ConfigError(f"{what}: one complete Saltelli block only; Sobol needs two or more")
+    return means
 
 
 def sobol_indices(

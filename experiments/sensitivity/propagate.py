@@ -88,11 +88,12 @@ def _fmt(what: str) -> str:
 
 
 def hinges(sobol: pd.DataFrame, provenance: dict[str, str] | None = None, n: int = 3) -> str:
-    """The ``n`` keys of largest total-order index with their intervals (and provenance)."""
-    top = sobol.sort_values("ST", ascending=False).head(n)
+    """The ``n`` keys of largest total-order index with their intervals (and provenance);
+    empty where no index could be computed."""
+    top = sobol.dropna(subset=["ST"]).sort_values("ST", ascending=False).head(n)
     parts = []
     for r in top.itertuples():
-        where = f", {provenance[r.key]}" if provenance and r.key in provenance else ""
+        where = f", {provenance[r.key]}" if provenance and provenance.get(r.key) else ""
         parts.append(f"{r.key} (ST {r.ST:.2f} [{r.ST_lo:.2f}, {r.ST_hi:.2f}]{where})")
     return ", ".join(parts)
 
@@ -106,7 +107,8 @@ def sentence(row: pd.Series | dict, hinge: str = "") -> str:
     spec = _fmt(r["what"])
     unit = f" {r['unit']}" if r.get("unit") else ""
     if r["default_n"] and not np.isnan(r["default_n"]):
-        at = ci_text(r["default_mean"], r["default_lo"], r["default_hi"], spec)
+        floor = None if spec.startswith("+") else 0  # a level (share, count) is not negative
+        at = ci_text(r["default_mean"], r["default_lo"], r["default_hi"], spec, floor)
         out = f"{r['question']}: {r['what']}: {at}{unit} at the defaults ({r['default_n']} seeds)"
     else:
         out = f"{r['question']}: {r['what']} ({r['unit']}): no runs at the defaults"
