@@ -12,7 +12,7 @@ from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
 from experiments.sensitivity import HEADLINES, OUTCOMES
-from experiments.sensitivity.discovery import choose, find_box
+from experiments.sensitivity.discovery import choose, discover, find_box
 from experiments.sensitivity.indices import (
     morris_indices,
     select_top,
@@ -219,6 +219,23 @@ def test_box_rule_takes_the_densest_box_with_enough_coverage():
     assert choose(traj, 0.5) == 2  # ties in density go to the larger coverage
     assert choose(traj, 0.95) == 0
     assert choose(traj, 0.3) == 4
+
+
+def test_discovery_says_why_a_question_has_no_box():
+    x = np.random.default_rng(2).random((40, 3))
+    table = points("explore", x, LINEAR, 0.0).assign(waico_members=3.0, fragmentation_change=0.1)
+    boxes = discover(table, members=8)
+    assert boxes == {
+        "WAICO reaches 8 members": "scenario discovery 'WAICO reaches 8 members': no point has "
+        "the outcome (no box)",
+        "the poles fragment": "scenario discovery 'the poles fragment': every point has the "
+        "outcome (no box)",
+    }
+
+
+def test_a_constant_outcome_has_no_sobol_indices(ishigami):
+    table = sobol_indices(ishigami.assign(y=2.0), ISHIGAMI, "y", n_boot=50)
+    assert table[["S1", "ST", "ST_lo", "ST_hi"]].isna().all().all()
 
 
 @pytest.mark.slow  # EMA Workbench takes about ten seconds to import
