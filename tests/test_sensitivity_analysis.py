@@ -315,7 +315,7 @@ def test_the_figure_reads_e7s_outputs_and_states_each_answer(tmp_path):
     manifest = json.loads((out / "sensitivity.json").read_text())
     head = manifest["headline"]
     assert set(HEADLINES) <= set(head)
-    assert head["E1"].startswith("E1: China's capability growth, dual minus single track: +")
+    assert head["E1"].startswith("China's capability growth, dual minus single track: +")
     assert "p.a (ST" in head["E1 top 3 by ST"].split(",")[0]
     assert "of 5 uncertainties above the seed-noise floor; largest mu*: p.a" in head["E1 Morris"]
     assert "p_a >= 0.6" in head["PRIM: WAICO reaches 8 members"]
