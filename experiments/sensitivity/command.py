@@ -25,7 +25,7 @@ def folder(quick: bool, overrides: tuple[str, ...]) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     from experiments.lifecycle import lock_sweep, raise_on_signals, restore_signals
-    from experiments.sensitivity.stages import run
+    from experiments.sensitivity.stages import plan, run
     from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
     from sim.tools.sweep import experiment_file
 
@@ -34,6 +34,7 @@ def main(args: argparse.Namespace) -> int:
     path = experiment_file(settings_.NAME, tuple(args.config_dir))
     extra = tuple(args.overrides)
     s = settings_.load(path, args.quick, extra)
+    p = plan(s)  # the design's errors before any folder is made
     root = folder(args.quick, extra)
     try:
         ensure_writable(root, "results")
@@ -44,12 +45,12 @@ def main(args: argparse.Namespace) -> int:
     try:
         remove_stale_tmp(root)
         n_jobs = 1 if args.launcher == "basic" else (args.jobs or -1)
-        plan, points, failed = run(s, root, n_jobs)
+        points, failed = run(p, root, n_jobs)
     finally:
         restore_signals(old)
         lock.release()
     stages = ", ".join(f"{k} {v}" for k, v in points.groupby("stage", sort=False).size().items())
-    print(f"sensitivity: {len(plan.factors)} uncertainties, {len(plan.levers)} levers; "
+    print(f"sensitivity: {len(p.factors)} uncertainties, {len(p.levers)} levers; "
           f"(point, seed) rows: {stages or 'none'}; {len(failed)} failed runs")  # fmt: skip
     for line in failed[:MAX_LISTED]:
         print(f"sensitivity: failed: {line}")

@@ -126,14 +126,14 @@ def execute(jobs: list[Job], root: Path, n_jobs: int, progress: bool, label: str
 
 
 def run(
-    settings: dict, root: Path, n_jobs: int = -1, progress: bool = True, uncs=None
-) -> tuple[Plan, pd.DataFrame, list[str]]:
-    """Run the stages of ``settings["stages"]`` into ``root`` (the missing jobs only) and write
-    the outputs from every current job file; returns the plan, the points table and the failed
-    runs' lines."""
+    p: Plan, root: Path, n_jobs: int = -1, progress: bool = True
+) -> tuple[pd.DataFrame, list[str]]:
+    """Run the stages of the plan's ``stages`` into ``root`` (the missing jobs only) and write
+    the outputs from every current job file; returns the points table and the failed runs'
+    lines."""
     from experiments.sensitivity import table
 
-    p = plan(settings, uncs)
+    settings = p.settings
     label = "sensitivity" + (" (quick)" if settings["quick"] else "")
     for stage in d.STAGES:
         if stage == "sobol":
@@ -144,5 +144,4 @@ def run(
         if stage in settings["stages"]:
             execute(p.jobs[stage], root, n_jobs, progress, f"{label} {stage}")
     every = [j for stage in d.STAGES for j in p.jobs.get(stage, [])]
-    points, failed = table.write(root, p, every)
-    return p, points, failed
+    return table.write(root, p, every)
