@@ -125,7 +125,7 @@ def explore(fs: Sequence[Factor], n: int, master: int) -> np.ndarray:
 
 def applied(fs: Sequence[Factor], row: Sequence[float]) -> dict[str, float | int]:
     """A sampled row as the overrides a run gets: integer keys rounded."""
-    return {f.key: round(v) if f.integer else float(v) for f, v in zip(fs, row, strict=True)}
+    return {f.key: round(float(v)) if f.integer else float(v) for f, v in zip(fs, row, strict=True)}
 
 
 def is_power_of_two(n: int) -> bool:

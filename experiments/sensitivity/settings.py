@@ -64,7 +64,7 @@ def _set(s: dict, key: str, text: str) -> None:
         if not isinstance(node.get(p), dict):
             raise ConfigError(f"{NAME}: unknown setting '{key}'; known: {', '.join(known(s))}")
         node = node[p]
-    if parts[-1] not in node or isinstance(node[parts[-1]], dict):
+    if parts[-1] not in node or (isinstance(node[parts[-1]], dict) and key != "explore.levers"):
         raise ConfigError(f"{NAME}: unknown setting '{key}'; known: {', '.join(known(s))}")
     try:
         node[parts[-1]] = yaml.safe_load(text)
