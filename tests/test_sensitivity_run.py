@@ -250,3 +250,15 @@ def test_quick_version_end_to_end(tmp_path, monkeypatch, capsys):
     assert list(points.stage.unique()) == ["morris", "sobol", "explore", "defaults"]
     assert (points.groupby("stage").seed.nunique() >= 1).all()
     print(f"quick sensitivity: {wall:.0f} s wall")
+
+
+def test_the_full_sizes_project_the_runs_the_experiment_file_states():
+    from experiments.sensitivity.cost import runs
+
+    s = settings_.load(YAML, False)
+    totals = {stage: sum(n.values()) for stage, n in runs(s, 100).items()}
+    assert totals == {"morris": 8484, "sobol": 7680, "explore": 1792, "defaults": 350}
+    p = stages.plan(tiny(["morris.r=2", "sobol.n=4", "explore.n=8"]), stand_ins())
+    quick = runs(p.settings, len(p.factors))
+    assert sum(quick["morris"].values()) == sum(j.runs for j in p.jobs["morris"])
+    assert sum(quick["explore"].values()) == sum(j.runs for j in p.jobs["explore"])
