@@ -115,7 +115,7 @@ def execute(jobs: list[Job], root: Path, n_jobs: int, progress: bool, label: str
     total = sum(j.runs for j in jobs)
     with tqdm(total=total, initial=total - sum(j.runs for j in todo), desc=label, unit="run",
               disable=not progress or not todo, mininterval=2) as bar:  # fmt: skip
-        if n_jobs == 1 or len(todo) <= 1:
+        if n_jobs == 1:  # else the workers, whose arms are composed already
             results = (run_job(j, str(root)) for j in todo)
         else:
             results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
