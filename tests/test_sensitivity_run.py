@@ -5,6 +5,7 @@ bad settings in one line, and the quick version end to end."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 from pathlib import Path
@@ -227,6 +228,12 @@ def test_a_resumed_stage_gives_the_same_points_table(tmp_path):
     n_sobol = sum(b - a for a, b in resumed.sobol_points.values())
     assert (points.stage == "sobol").sum() == n_sobol
     assert (points.stage == "morris").sum() == sum(len(j.points) for j in resumed.jobs["morris"])
+    design = json.loads((root / "design.json").read_text())
+    for q, sel in design["selection"].items():
+        assert len(sel["keys"]) == 2 and design["sobol_problems"][q]["names"] == sel["keys"]
+        start, stop = design["sobol_points"][q]
+        rows = points[(points.stage == "sobol") & (points.question == q)]
+        assert rows.point.tolist() == list(range(start, stop))
 
 
 # -- the quick version end to end -------------------------------------------------------------

@@ -76,6 +76,8 @@ def design_json(plan, jobs: list[Job]) -> dict:
             for f in fs
         ]
 
+    by_key = {f.key: f for f in plan.factors}
+    sobol = {q: problem([by_key[k] for k in sel["keys"]]) for q, sel in plan.selection.items()}
     n_seeds = max([s[st]["seeds"] for st in ("morris", "sobol", "explore", "defaults")])
     return {
         "experiment": "sensitivity",
@@ -84,7 +86,8 @@ def design_json(plan, jobs: list[Job]) -> dict:
         "steps": s["steps"],
         "stages": [st for st in STAGES if st in s["stages"]],
         "sizes": {k: s[k] for k in ("morris", "select", "sobol", "explore", "defaults")},
-        "problem": problem(plan.factors),
+        "problem": problem(plan.factors),  # morris's: every uncertainty, in schema order
+        "sobol_problems": sobol,  # per question: its selected keys, in the sample's column order
         "uncertainties": described(plan.factors),
         "levers": described(plan.levers),
         "seeds": seeds(s["master_seed"], n_seeds),  # seed index s at every point and stage
@@ -95,6 +98,8 @@ def design_json(plan, jobs: list[Job]) -> dict:
         "notes": (
             "key columns hold the design's values (integer keys are rounded when applied); NaN "
             "where a stage left a key at its default; outcomes are NaN where a stage did not "
-            "run their arms; local_origin is NaN when nothing was codified"
+            "run their arms; local_origin is NaN when nothing was codified; a question's sobol "
+            "rows are points sobol_points[q] in order (Saltelli, calc_second_order=False) over "
+            "sobol_problems[q]; morris rows are the trajectories in point order over problem"
         ),
     }
