@@ -269,3 +269,24 @@ def test_the_full_sizes_project_the_runs_the_experiment_file_states():
     quick = runs(p.settings, len(p.factors))
     assert sum(quick["morris"].values()) == sum(j.runs for j in p.jobs["morris"])
     assert sum(quick["explore"].values()) == sum(j.runs for j in p.jobs["explore"])
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["stages=morris,sobel"], "unknown stage 'sobel'"),
+        (["sobol.n=6"], "power of 2"),
+        (["--launcher", "ray"], "joblib (or basic) only"),
+    ],
+)
+def test_the_command_refuses_bad_input_in_one_line_before_any_folder(
+    argv, words, tmp_path, monkeypatch, capsys
+):
+    from experiments.__main__ import main
+
+    monkeypatch.setattr(d, "uncertainties", stand_ins)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "sensitivity", "--quick", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err
+    assert not (tmp_path / "results").exists()
