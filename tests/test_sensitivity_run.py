@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.sensitivity import OUTCOMES, stages
+from experiments.sensitivity import ARMS, OUTCOMES, stages
 from experiments.sensitivity import design as d
 from experiments.sensitivity import settings as settings_
 from experiments.sensitivity.jobs import run_job, seeds
@@ -290,3 +290,25 @@ def test_the_command_refuses_bad_input_in_one_line_before_any_folder(
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_run_is_reported_and_run_again(tmp_path, monkeypatch):
+    from experiments.sensitivity import point
+
+    real, calls = point.finals, []
+
+    def fails_once(model):
+        calls.append(model.scenario)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(model)
+
+    monkeypatch.setattr(point, "finals", fails_once)
+    p = stages.plan(tiny(["stages=defaults", "defaults.seeds=1"]), stand_ins())
+    points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
+    assert len(failed) == 1 and "single_track: RuntimeError: disk full" in failed[0]
+    assert np.isnan(points.dual_gain.iloc[0]) and not np.isnan(points.codified.iloc[0])
+    points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
+    assert not failed and not np.isnan(points.dual_gain.iloc[0])
+    assert len(calls) == 2 * len(ARMS)  # the job ran again, whole

@@ -2,7 +2,7 @@
 worker and written as one Parquet file, ``jobs/<stage>/<n>.parquet``, one row per (point, seed,
 arm). A job whose file holds the digest of the same job (points, values, arms, seeds, steps) and
 of the model's code is skipped when the experiment is run again, so an interrupted stage redoes
-only its missing jobs.
+only its missing jobs (and those with a failed run).
 
 Seeds: seed index ``s`` is ``replicate_seed(master_seed, s)`` at every point and in every stage
 (common random numbers: two points differ by their parameters, not by their draws, so that an
@@ -60,7 +60,17 @@ class Job:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def done(self, root: Path) -> bool:
-        """Whether the job's file holds this job's runs (same design and code)."""
+        """Whether the job's file holds this job's runs (same design and code), all finished:
+        a job with a failed run is run again, as a sweep's failed runs are."""
+        try:
+            meta = parquet_meta(self.path(root))
+        except OSError:
+            return False
+        return meta.get("digest") == self.digest() and meta.get("failed") == 0
+
+    def kept(self, root: Path) -> bool:
+        """Whether the job's file holds this job's runs, failed ones included (the outputs
+        report those)."""
         try:
             return parquet_meta(self.path(root)).get("digest") == self.digest()
         except OSError:
@@ -87,8 +97,10 @@ def run_job(job: Job, root: str) -> tuple[int, int]:
             frame[column_name(f.key)] = float(v)  # the design's value (integers rounded in runs)
         frames.append(frame)
     df = pd.concat(frames, ignore_index=True)
-    write_parquet(df, job.path(Path(root)), {"digest": job.digest(), "stage": job.stage})
-    return len(df), int((df.error != "").sum())
+    failed = int((df.error != "").sum())
+    meta = {"digest": job.digest(), "stage": job.stage, "failed": failed}
+    write_parquet(df, job.path(Path(root)), meta)
+    return len(df), failed
 
 
 def chunks(n: int, size: int) -> list[range]:

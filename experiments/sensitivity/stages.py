@@ -139,7 +139,7 @@ def run(
         if stage == "sobol":
             if "sobol" in settings["stages"]:  # sobol needs morris's results: finish them
                 execute(p.jobs["morris"], root, n_jobs, progress, f"{label} morris")
-            if all(j.done(root) for j in p.jobs["morris"]):
+            if all(j.kept(root) for j in p.jobs["morris"]):
                 plan_sobol(p, select(p, table.read_runs(root, p.jobs["morris"])))
         if stage in settings["stages"]:
             execute(p.jobs[stage], root, n_jobs, progress, f"{label} {stage}")

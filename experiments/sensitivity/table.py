@@ -28,7 +28,7 @@ def key_columns(factors: Sequence[Factor]) -> list[str]:
 
 def read_runs(root: Path, jobs: list[Job]) -> pd.DataFrame:
     """The rows of the jobs whose files are current, in the jobs' order."""
-    frames = [pd.read_parquet(job.path(root)) for job in jobs if job.done(root)]
+    frames = [pd.read_parquet(job.path(root)) for job in jobs if job.kept(root)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
