@@ -6,6 +6,7 @@
     python -m experiments figure dual_track             # results/sweeps/dual_track/figure/
     python -m experiments reproduce [--quick]           # every experiment; results/figures/
     python -m experiments claims [--quick]              # each claim with its mechanism on and off
+    python -m experiments run sensitivity [--quick]     # E7: morris, sobol, explore, defaults
 
 A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
 and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.

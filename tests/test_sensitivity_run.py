@@ -312,3 +312,55 @@ def test_a_failed_run_is_reported_and_run_again(tmp_path, monkeypatch):
     points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
     assert not failed and not np.isnan(points.dual_gain.iloc[0])
     assert len(calls) == 2 * len(ARMS)  # the job ran again, whole
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    out = set()
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.add(int(p.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_worker_and_resumes_to_the_same_table(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    sizes = ["steps=4", "uncertainties=4", "select.top_k=2", "sobol.n=2", "explore.n=4"]
+    sizes += ["morris.per_job=1", "stages=morris,sobol"]
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_sensitivity_run import stand_ins\n"
+        "from experiments.sensitivity import design; design.uncertainties = stand_ins\n"
+        "from experiments.__main__ import main\n"
+        f"sys.exit(main(['run', 'sensitivity', '--quick', '--jobs', '2', *{sizes!r}]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    cmd = [sys.executable, "-c", code]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        workers |= children(proc.pid)
+        if len(list(tmp_path.glob("results/sweeps/*/jobs/morris/*.parquet"))) >= 2:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "run `python" in err, err[-2000:]
+    time.sleep(5)
+    assert workers and not {w for w in workers if Path(f"/proc/{w}").exists()}, workers
+    again = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    (root,) = tmp_path.glob("results/sweeps/sensitivity_quick+*")
+    straight = stages.plan(settings_.load(YAML, True, tuple(sizes)), stand_ins())
+    stages.run(straight, tmp_path / "straight", n_jobs=1, progress=False)
+    a = (tmp_path / "straight" / "points.parquet").read_bytes()
+    assert a == (root / "points.parquet").read_bytes()
