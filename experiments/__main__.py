@@ -7,6 +7,7 @@
     python -m experiments reproduce [--quick]           # every experiment; results/figures/
     python -m experiments claims [--quick]              # each claim with its mechanism on and off
     python -m experiments power [--quick]               # seeds each headline needs
+    python -m experiments run sensitivity [--quick]     # E7: morris, sobol, explore, defaults
 
 A sweep run again finishes only its missing jobs. Bad input ends with one line naming what to fix
 and exit code 2; failed jobs are listed by name, the others still land, and the exit code is 1.
@@ -46,6 +47,10 @@ def figure(
 
 
 def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
+    if name == "sensitivity":  # E7: its own stages on the joblib path, not a Hydra sweep
+        from experiments.sensitivity.command import main as sensitivity
+
+        return sensitivity(args)
     exp = Experiment.load(name, tuple(args.config_dir))
     extra = tuple(args.overrides)
     report = launch(exp, args.quick, args.launcher, args.jobs, extra)
@@ -112,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             for name in available():
+                if name == "sensitivity":
+                    print(f"{name:18s}  staged: morris, sobol, explore, defaults  E7, global "
+                          "sensitivity")  # fmt: skip
+                    continue
                 exp = Experiment.load(name)
                 full, quick = len(exp.runs(False)), len(exp.runs(True))
                 print(f"{name:18s} {full:5d} runs ({quick} quick)  {exp.title}")

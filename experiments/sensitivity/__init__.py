@@ -7,11 +7,15 @@ are paired by seed into the ``OUTCOMES`` of the six questions. Stages:
 - ``morris``: Morris screening of all uncertainties (SALib), a few seeds per point;
 - ``sobol``: Sobol indices (Saltelli sampling) on each question's most influential uncertainties;
 - ``explore``: a Monte Carlo sample of all uncertainties and the levers, for the answers as
-  distributions and for PRIM's scenario discovery.
+  distributions and for PRIM's scenario discovery;
+- ``defaults``: the default point on many seeds (the seed-only answer).
 
 The points table (``results/sweeps/sensitivity/points.parquet``, one row per stage, point and
-seed) has the columns ``stage``, ``point``, ``seed``, one column per sampled key (dots replaced by
-underscores, as in every aggregated table) and one per outcome; the analysis reads nothing else.
+seed) has the columns ``stage``, ``point``, ``seed``, ``question`` (the question a sobol point
+belongs to; empty in the other stages), one column per sampled key (dots replaced by
+underscores, as in every aggregated table; NaN where the stage left the key at its default) and
+one per outcome (NaN where the stage did not run the outcome's arms); the analysis reads nothing
+else but ``design.json`` beside it (the problem, the methods' sizes, each question's selection).
 """
 
 # The arms every point runs: a name, the scenario, and overrides on top of it.
@@ -44,6 +48,12 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "waico_members": ("E4", "WAICO's final members, headquarters in Shanghai", "states"),
     "hq_effect": ("E4", "WAICO's final members, Singapore minus Shanghai", "states"),
     "fragmentation": ("E5", "final fragmentation of the poles' rules, baseline", "index"),
+    # PRIM's "the poles fragment" is fragmentation_change > 0
+    "fragmentation_change": (
+        "E5",
+        "fragmentation of the poles' rules, final minus initial, baseline",
+        "index",
+    ),
     "controls_share": (
         "E6",
         "China's capability share, tight minus current export controls",

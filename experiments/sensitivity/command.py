@@ -1,0 +1,60 @@
+"""``python -m experiments run sensitivity [--quick] [--jobs N] [key=value ...]``: the settings,
+the folder, the lock, then :func:`experiments.sensitivity.stages.run`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from experiments.sensitivity import settings as settings_
+from sim.tools.validate import ConfigError
+
+MAX_LISTED = 10  # failed runs listed by name; the rest are counted
+
+
+def folder(quick: bool, overrides: tuple[str, ...]) -> Path:
+    """``results/sweeps/sensitivity[_quick]``, ``+<digest>`` when the command line changes the
+    design (``stages=`` only chooses what runs now)."""
+    from experiments.spec import RESULTS
+    from sim.tools.outputs import short_digest
+
+    name = f"{settings_.NAME}_quick" if quick else settings_.NAME
+    own = sorted(o for o in overrides if o.split("=", 1)[0] not in settings_.SELECTING)
+    return RESULTS / "sweeps" / (f"{name}+{short_digest(chr(10).join(own))}" if own else name)
+
+
+def main(args: argparse.Namespace) -> int:
+    from experiments.lifecycle import lock_sweep, raise_on_signals, restore_signals
+    from experiments.sensitivity.stages import plan, run
+    from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
+    from sim.tools.sweep import experiment_file
+
+    if args.launcher not in ("joblib", "basic"):
+        raise ConfigError(f"sensitivity: runs on joblib (or basic) only, not {args.launcher}")
+    path = experiment_file(settings_.NAME, tuple(args.config_dir))
+    extra = tuple(args.overrides)
+    s = settings_.load(path, args.quick, extra)
+    p = plan(s)  # the design's errors before any folder is made
+    root = folder(args.quick, extra)
+    try:
+        ensure_writable(root, "results")
+    except Unwritable as exc:
+        raise ConfigError(str(exc)) from exc
+    lock = lock_sweep(root)
+    old = raise_on_signals()
+    try:
+        remove_stale_tmp(root)
+        n_jobs = 1 if args.launcher == "basic" else (args.jobs or -1)
+        points, failed = run(p, root, n_jobs)
+    finally:
+        restore_signals(old)
+        lock.release()
+    stages = ", ".join(f"{k} {v}" for k, v in points.groupby("stage", sort=False).size().items())
+    print(f"sensitivity: {len(p.factors)} uncertainties, {len(p.levers)} levers; "
+          f"(point, seed) rows: {stages or 'none'}; {len(failed)} failed runs")  # fmt: skip
+    for line in failed[:MAX_LISTED]:
+        print(f"sensitivity: failed: {line}")
+    if len(failed) > MAX_LISTED:
+        print(f"sensitivity: ... and {len(failed) - MAX_LISTED} more failed runs")
+    print(f"sensitivity: data in {root}/ (points.parquet, design.json)")
+    return 1 if failed else 0
