@@ -16,6 +16,7 @@ from test_cli import error_line
 
 import sim.__main__ as cli
 from sim import ConfigError
+from sim.tools import compose
 from sim.tools.compose import compose_config, plain_config
 
 
@@ -34,26 +35,39 @@ def compositions(monkeypatch) -> list[list[str]]:
 
 
 def test_a_failed_composition_is_cached_with_its_message(compositions):
-    bad = {"states.china.R": "high", "firms.n_initial": 201}  # not in any other test's cache
     with pytest.raises(ConfigError) as first:
-        compose_config("baseline", bad)
+        compose_config("nope_compose_cache")  # Hydra finds no such scenario file
     assert compositions, "the first call composes"
-    assert str(first.value).startswith("states.china.R: 'high' is not a valid float")
+    assert str(first.value).startswith("scenario: unknown scenario 'nope_compose_cache'")
     made = len(compositions)
     with pytest.raises(ConfigError) as second:
-        compose_config("baseline", bad)
+        compose_config("nope_compose_cache")
     assert str(second.value) == str(first.value)
     assert len(compositions) == made, "the second call must not compose again"
 
 
-def test_a_bad_override_string_is_cached_too(compositions):
-    with pytest.raises(ConfigError) as first:
-        compose_config("baseline", ["steps=abc", "seed=11"])
+def test_a_bad_value_is_refused_from_the_cache_too(monkeypatch):
+    checked = []
+    check = compose._compose_checked
+    monkeypatch.setattr(compose, "_compose_checked", lambda *a: checked.append(a) or check(*a))
+    for _ in range(2):
+        with pytest.raises(ConfigError) as info:
+            compose_config("baseline", ["steps=abc", "seed=11"])
+        assert str(info.value) == "steps: 'abc' is not a valid integer"
+    assert len(checked) == 1
+
+
+def test_plain_values_apply_to_the_cached_composition(compositions):
+    cfg = compose_config("waico_shanghai", ["steps=9", "firms.market_review=0.25"])
     made = len(compositions)
-    with pytest.raises(ConfigError) as second:
-        compose_config("baseline", ["steps=abc", "seed=11"])
-    assert (str(second.value), len(compositions)) == (str(first.value), made)
-    assert str(first.value).startswith("steps: ")
+    again = compose_config("waico_shanghai", ["steps=10", "policy.speed=0.3"])
+    assert len(compositions) == made, "values need no composition of their own"
+    assert (cfg.steps, cfg.firms.market_review, again.steps, again.policy.speed) == (
+        9,
+        0.25,
+        10,
+        0.3,
+    )
 
 
 def test_a_cached_composition_is_not_shared_mutably(compositions):

@@ -23,6 +23,7 @@ from hydra import compose, initialize_config_dir
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override, OverrideType
 from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -366,11 +367,14 @@ def _compose_checked(
 ) -> DictConfig:
     """Compose (from the cache of compositions), apply ``values`` and validate."""
     scenario, cli = key[0], list(key[1])
+    structural, plain = _split_values(cli, search)
     try:
-        cfg = copy.deepcopy(_compose_cached(*key))
+        cfg = copy.deepcopy(_compose_cached(scenario, structural, key[2]))
         OmegaConf.set_readonly(cfg, False)
-        if values:
-            with numbers_unquoted():
+        with numbers_unquoted():
+            # Hydra's own step after composing, on a copy of the cached composition
+            ConfigLoaderImpl._apply_overrides_to_config(plain, cfg)
+            if values:
                 cfg = _apply(cfg, values)
     except ConfigError:
         raise
@@ -381,6 +385,31 @@ def _compose_checked(
     except ConfigError as exc:
         raise invalid(exc, scenario, cli, values, search) from exc
     return cfg
+
+
+def _split_values(cli: list[str], search: list[Path]) -> tuple[tuple[str, ...], list[Override]]:
+    """The overrides that Hydra's composition needs (group choices, additions, Hydra's own),
+    and the plain ``key=value`` ones, which Hydra applies to the composed config: a scenario
+    composed once takes any values (``steps=abc`` too) for the cost of a copy."""
+    try:
+        parsed = OverridesParser.create().parse_overrides(cli)
+    except HydraException:  # explained by composing them (compose_config's messages)
+        return tuple(cli), []
+    plain = [o for o in parsed if is_plain_value(o, search)]
+    return tuple(o.input_line for o in parsed if not any(o is v for v in plain)), plain
+
+
+def is_plain_value(override: Override, search: Iterable[Path]) -> bool:
+    """A plain ``key=value`` of the config, not a config group's choice nor an addition
+    (``search``: the config folders, where a group is a folder)."""
+    folder = override.key_or_group.replace(".", "/")
+    return (
+        override.type == OverrideType.CHANGE
+        and override.package is None
+        and not override.is_hydra_override()
+        and not override.is_sweep_override()
+        and not any((Path(d) / folder).is_dir() for d in search)
+    )
 
 
 # What Hydra, OmegaConf and YAML raise for a config that does not compose.
