@@ -22,8 +22,6 @@ import yaml
 from hydra import compose, initialize_config_dir
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.global_hydra import GlobalHydra
-from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override, OverrideType
 from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -31,6 +29,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
+from sim.tools.overrides import apply_values, split_values, unparsable
 from sim.tools.validate import ConfigError, suggest, unknown_key, unknown_state, validate
 from sim.tools.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
@@ -105,35 +104,6 @@ def unknown_top_key(leaf: str) -> str:
     return f"{leaf}: unknown key '{leaf}'; " + (
         hint.strip() or f"allowed: {', '.join(fields)}; or a choice: {'=, '.join(groups)}="
     )
-
-
-def _override_message(override: str, exc: HydraException) -> str:
-    """One line for an override Hydra cannot parse (its lexer's own words are cryptic)."""
-    key, eq, value = override.partition("=")
-    key = key.lstrip("+~")
-    bad = next((c for c in key if not (c.isascii() and (c.isalnum() or c in "_./@-"))), None)
-    if bad:
-        top = key.split(".")[0]
-        hint = suggest(top, [f.name for f in dataclasses.fields(config.SimConfig)]).strip()
-        return f"{key}: '{bad}' cannot be part of a key (ASCII letters, digits, _ and .)" + (
-            f"; {hint}" if hint else ""
-        )
-    if not eq:
-        return f"{override}: not an override; write key=value (e.g. steps=80)"
-    if any(not c.isascii() or c.isspace() for c in value):
-        return f"{key}: quote a value with spaces or non-ASCII letters: \"{key}='{value}'\""
-    return f"{key}: cannot read '{value}' ({str(exc).splitlines()[0]})"
-
-
-def _unparsable(cli: Iterable[str]) -> str | None:
-    """The message for the first override Hydra cannot parse, if any."""
-    parser = OverridesParser.create()
-    for override in cli:
-        try:
-            parser.parse_override(override)
-        except HydraException as exc:
-            return _override_message(override, exc)
-    return None
 
 
 def explain(exc: BaseException, states: Iterable[str] = (), dirs: Iterable[Path] = ()) -> str:
@@ -367,7 +337,7 @@ def _compose_checked(
 ) -> DictConfig:
     """Compose (from the cache of compositions), apply ``values`` and validate."""
     scenario, cli = key[0], list(key[1])
-    structural, plain = _split_values(cli, search)
+    structural, plain = split_values(cli, search)
     try:
         cfg = copy.deepcopy(_compose_cached(scenario, structural, key[2]))
         OmegaConf.set_readonly(cfg, False)
@@ -375,7 +345,7 @@ def _compose_checked(
             # Hydra's own step after composing, on a copy of the cached composition
             ConfigLoaderImpl._apply_overrides_to_config(plain, cfg)
             if values:
-                cfg = _apply(cfg, values)
+                cfg = apply_values(cfg, values)
     except ConfigError:
         raise
     except COMPOSE_ERRORS as exc:
@@ -385,31 +355,6 @@ def _compose_checked(
     except ConfigError as exc:
         raise invalid(exc, scenario, cli, values, search) from exc
     return cfg
-
-
-def _split_values(cli: list[str], search: list[Path]) -> tuple[tuple[str, ...], list[Override]]:
-    """The overrides that Hydra's composition needs (group choices, additions, Hydra's own),
-    and the plain ``key=value`` ones, which Hydra applies to the composed config: a scenario
-    composed once takes any values (``steps=abc`` too) for the cost of a copy."""
-    try:
-        parsed = OverridesParser.create().parse_overrides(cli)
-    except HydraException:  # explained by composing them (compose_config's messages)
-        return tuple(cli), []
-    plain = [o for o in parsed if is_plain_value(o, search)]
-    return tuple(o.input_line for o in parsed if not any(o is v for v in plain)), plain
-
-
-def is_plain_value(override: Override, search: Iterable[Path]) -> bool:
-    """A plain ``key=value`` of the config, not a config group's choice nor an addition
-    (``search``: the config folders, where a group is a folder)."""
-    folder = override.key_or_group.replace(".", "/")
-    return (
-        override.type == OverrideType.CHANGE
-        and override.package is None
-        and not override.is_hydra_override()
-        and not override.is_sweep_override()
-        and not any((Path(d) / folder).is_dir() for d in search)
-    )
 
 
 # What Hydra, OmegaConf and YAML raise for a config that does not compose.
@@ -425,7 +370,7 @@ def composition_error(
     search: list[Path],
 ) -> str:
     """The one line for a composition that raised ``exc``, naming the file that holds the key."""
-    if isinstance(_root_cause(exc), OverrideParseException) and (message := _unparsable(cli)):
+    if isinstance(_root_cause(exc), OverrideParseException) and (message := unparsable(cli)):
         return _located(message, scenario, cli, values, search)
     world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
     states = _StateNames(scenario, world, fingerprint(search))
@@ -494,29 +439,3 @@ class _StateNames:
             except COMPOSE_ERRORS:
                 self.names = []
         return iter(self.names)
-
-
-def _open_containers(node: DictConfig) -> None:
-    """Let dict-typed containers (states, events, trust) take new keys; structured nodes such as
-    a StateConfig keep rejecting unknown ones."""
-    for key in node:
-        child = node._get_node(key)
-        if not isinstance(child, DictConfig):
-            continue
-        OmegaConf.set_struct(child, OmegaConf.get_type(child) is not dict)
-        _open_containers(child)
-
-
-def _nest(key: str, value: Any) -> dict:
-    for part in reversed(key.split(".")):
-        value = {part: value}
-    return value
-
-
-def _apply(cfg: DictConfig, values: dict[str, Any]) -> DictConfig:
-    """Merge dotted-key overrides; new entries are built from their schema and checked."""
-    _open_containers(cfg)
-    # In place and in one pass: OmegaConf.merge would deep-copy the whole config once per key
-    # (0.1 s each), and ``cfg`` is already the caller's own copy.
-    cfg.merge_with(*(_nest(key, value) for key, value in values.items()))
-    return cfg
