@@ -17,7 +17,7 @@ from test_cli import error_line
 import sim.__main__ as cli
 from sim import ConfigError
 from sim.tools import compose
-from sim.tools.compose import compose_config, plain_config
+from sim.tools.compose import compose_config, compose_plain, plain_config
 
 
 @pytest.fixture
@@ -85,6 +85,8 @@ def test_a_cached_composition_is_not_shared_mutably(compositions):
     assert plain_config(again) is not plain_config(cfg)
     assert (plain_config(again).steps, plain_config(cfg).steps) == (7, 99)
     assert plain.steps == 7  # converted before the edit: unchanged
+    fresh, fresh_plain = compose_plain(*args)  # what a model built from the scenario gets
+    assert (fresh, fresh_plain.steps) == (again, 7)
 
 
 def test_python_m_sim_composes_once(cli_run, tmp_path_factory):

@@ -308,6 +308,24 @@ def compose_config(
         ConfigError: with a one-line explanation of what to fix, naming the file when a file
             holds the offending key; the same arguments raise the same line again, from a cache.
     """
+    return _composed(scenario, overrides, config_dirs)[0]
+
+
+def compose_plain(
+    scenario: str = "baseline",
+    overrides: Iterable[str] | Mapping[str, Any] | None = None,
+    config_dirs: Iterable[str | Path] = (),
+) -> tuple[DictConfig, Any]:
+    """``compose_config``'s config and its :func:`plain_config`, for a model built from a
+    scenario: the config's text, its cache key, is computed once for both."""
+    cfg, text = _composed(scenario, overrides, config_dirs)
+    return cfg, plain_config(cfg, text)
+
+
+def _composed(
+    scenario: str, overrides: Iterable[str] | Mapping[str, Any] | None, config_dirs
+) -> tuple[DictConfig, str]:
+    """``compose_config``'s config and its text."""
     cli, values = _as_override_list(overrides)
     dirs = user_dirs(config_dirs)
     if dirs:
@@ -319,8 +337,8 @@ def compose_config(
     if done in _FAILED:  # an error path (a test, a notebook retrying) composes once
         raise ConfigError(_FAILED[done])
     cached, text = _COMPOSED.get(done, (None, None))
-    if cached is not None and str(cached) == text:
-        return cached
+    if cached is not None and str(cached) == text:  # a caller may have edited it, flag lifted
+        return cached, text
     try:
         cfg = _compose_checked(key, values, dirs, search)
     except ConfigError as exc:
@@ -329,7 +347,7 @@ def compose_config(
         raise
     OmegaConf.set_readonly(cfg, True)
     _keep(_COMPOSED, done, (cfg, str(cfg)), _COMPOSED_KEEP)
-    return cfg
+    return _COMPOSED[done]
 
 
 def _compose_checked(
@@ -409,15 +427,16 @@ _PLAIN: dict[str, Any] = {}
 _PLAIN_KEEP = 16  # distinct configs kept converted (a sweep's structural choices)
 
 
-def plain_config(cfg: DictConfig) -> Any:
+def plain_config(cfg: DictConfig, text: str | None = None) -> Any:
     """``cfg`` as plain dataclasses and containers, converted once per distinct content.
 
     Attribute access on OmegaConf nodes is ~100x slower than on dataclasses, and the conversion
-    (~20 ms) used to be paid by every model. The key is the config's text, so a config edited
-    in place (or a new one with other values) is converted afresh; callers must not mutate the
-    result (the model copies the parameter groups it exposes).
+    (~20 ms) used to be paid by every model. The key is the config's text (``text``, when the
+    caller has just computed it: :func:`compose_plain`), so a config edited in place (or a new
+    one with other values) is converted afresh; callers must not mutate the result (the model
+    copies the parameter groups it exposes).
     """
-    key = str(cfg)
+    key = str(cfg) if text is None else text
     plain = _PLAIN.pop(key, None)  # popped and stored again: the least recently used goes first
     if plain is None:
         plain = OmegaConf.to_object(cfg)
