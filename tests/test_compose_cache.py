@@ -16,7 +16,7 @@ from test_cli import error_line
 
 import sim.__main__ as cli
 from sim import ConfigError
-from sim.tools import compose
+from sim.tools import compose, config_files
 from sim.tools.compose import compose_config, compose_plain, plain_config
 
 
@@ -135,3 +135,16 @@ def test_python_m_sim_says_what_the_precheck_says(argv, in_process, compositions
     assert (code, error_line(err)) == (info.value.code, error_line(capsys.readouterr().err))
     assert code == 2
     assert made <= 2  # Hydra's own composition, then the Python API's for its message
+
+
+def test_a_config_file_is_parsed_once_per_version(tmp_path):
+    compose_config("baseline")
+    parsed = config_files._parsed.cache_info().misses
+    compose_config("baseline", ["us_policy=deregulation", "seed=13"])  # a new composition
+    assert config_files._parsed.cache_info().misses <= parsed + 1  # only the module's own file
+    mine = tmp_path / "scenario" / "mine_parsed.yaml"
+    mine.parent.mkdir()
+    mine.write_text("# @package _global_\ndefaults:\n  - baseline\n  - _self_\nsteps: 6\n")
+    assert compose_config("mine_parsed", config_dirs=[tmp_path]).steps == 6
+    mine.write_text("# @package _global_\ndefaults:\n  - baseline\n  - _self_\nsteps: 17\n")
+    assert compose_config("mine_parsed", config_dirs=[tmp_path]).steps == 17  # read again

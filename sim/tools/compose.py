@@ -29,12 +29,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
+from sim.tools import config_files
 from sim.tools.overrides import apply_values, split_values, unparsable
 from sim.tools.validate import ConfigError, suggest, unknown_key, unknown_state, validate
 from sim.tools.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
 CONFIG_DIR = Path(os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parents[2] / "configs"))
 register_configs()
+config_files.install()  # each config file's YAML parsed once per version
 # A file to which each Hydra composition of the process appends a line (its overrides): the
 # tests count compositions with it, also in a `python -m sim` subprocess.
 COMPOSE_LOG = "SIM_COMPOSE_LOG"
