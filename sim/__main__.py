@@ -31,8 +31,16 @@ import hydra  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
 
-from sim.tools.compose import CONFIG_DIR, compose_config, scenario_label  # noqa: E402
+from sim.tools.compose import (  # noqa: E402
+    CONFIG_DIR,
+    compose_config,
+    fingerprint,
+    scenario_label,
+    user_dirs,
+)
+from sim.tools.run_loader import RunConfigLoader, fail  # noqa: E402
 from sim.tools.validate import ConfigError, validate  # noqa: E402
+from sim.tools.yamlcheck import check_scenario_files  # noqa: E402
 
 # Flags after which Hydra composes something other than the shipped tree, or does not run.
 _NO_PRECHECK = {
@@ -55,9 +63,7 @@ _NO_PRECHECK = {
 }
 
 
-def _fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
+_fail = fail
 
 
 def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -95,9 +101,11 @@ def answer_completion(flags: list[str], commands: list[str]) -> None:
         sys.exit(completion.main(commands, os.environ.get("COMP_LINE", "")))
 
 
-def precheck(argv: list[str]) -> None:
+def precheck(argv: list[str], in_hydra: bool = False) -> None:
     """Answer ``--help``, ``--version`` and ``--shell-completion``; compose and validate the
-    overrides before Hydra creates a run folder."""
+    overrides before Hydra creates a run folder. ``in_hydra`` (``python -m sim`` itself): a single
+    run is composed and checked as Hydra composes it, with the same messages, so it is composed
+    once instead of three times (Hydra composes it twice)."""
     flags, dirs, overrides = _split(argv)
     answer_version(flags)
     answer_completion(flags, overrides)
@@ -141,9 +149,19 @@ def precheck(argv: list[str]) -> None:
         elif not a.startswith(("hydra.", "hydra/")):
             rest.append(a)
     try:
-        compose_config(scenario, rest, config_dirs=dirs)
+        if not in_hydra:
+            compose_config(scenario, rest, config_dirs=dirs)
+            return
+        folders = user_dirs(dirs)  # what compose_config checks before composing
+        search = (CONFIG_DIR, *folders)
+        check_scenario_files(scenario, search, fingerprint(search))
     except ConfigError as exc:
         _fail(str(exc))
+    # Hydra's own composition of the run is checked instead (run_loader.py): composed once.
+    import hydra._internal.hydra as hydra_internal
+
+    RunConfigLoader.check = (scenario, rest, folders)
+    hydra_internal.ConfigLoaderImpl = RunConfigLoader
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
@@ -196,7 +214,7 @@ def _watch_runner() -> None:
 
 def main() -> None:
     """Entry point: pre-check the command line, then hand it to Hydra."""
-    precheck(sys.argv[1:])
+    precheck(sys.argv[1:], in_hydra=True)
     _watch_runner()
     app()
 

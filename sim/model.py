@@ -41,7 +41,7 @@ from sim.instruments import adoption_frame
 from sim.metric_blocks import model_block, state_block
 from sim.metrics import LOCAL_REPORTERS, MODEL_REPORTERS, STATE_REPORTERS
 from sim.recorder import Recorder
-from sim.tools.compose import compose_config, plain_config, scenario_label
+from sim.tools.compose import compose_plain, plain_config, scenario_label
 from sim.tools.validate import check_seed, parse_quarter
 
 # Parameter groups the hot path reads, as model attributes holding plain dataclasses.
@@ -91,8 +91,9 @@ class RegulatoryCompetition(mesa.Model):
         **overrides: Any,
     ) -> None:
         seed = check_seed(seed)
+        plain = None
         if config is None:
-            config = compose_config(scenario, overrides, config_dirs)
+            config, plain = compose_plain(scenario, overrides, config_dirs)
             scenario = scenario_label(scenario, overrides)
         cfg = config
         if seed is None:
@@ -104,7 +105,7 @@ class RegulatoryCompetition(mesa.Model):
         self.seed, self.scenario, self.cfg = seed, scenario, cfg
         # Plain dataclasses: attribute access on OmegaConf nodes is ~100x slower. The tree is
         # shared by models of the same config, so the groups the model exposes are its copies.
-        self.plain = plain = plain_config(cfg)
+        self.plain = plain = plain if plain is not None else plain_config(cfg)
         for attr, key in PLAIN_PARAMS.items():
             setattr(self, attr, copy.copy(getattr(plain, key)))
         self.horizon = int(plain.steps)

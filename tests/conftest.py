@@ -39,7 +39,7 @@ SHARED_WORKER = {
     "scenarios": ("test_config.py", "test_model.py", "test_mechanisms.py", "test_waico.py",
                   "test_hq.py"),
     # one `python -m sim` run (the cli_run fixture below)
-    "cli_run": ("test_cli.py", "test_outputs.py"),
+    "cli_run": ("test_cli.py", "test_outputs.py", "test_compose_cache.py"),
 }  # fmt: skip
 _GROUP_OF = {name: group for group, names in SHARED_WORKER.items() for name in names}
 
@@ -91,10 +91,12 @@ def run_sim():
         config_dir: Path | None = None,
         timeout: float = 120,
         module: str = "sim",
+        extra_env: dict[str, str] | None = None,
     ):
         env = {k: v for k, v in os.environ.items() if k != "SIM_CONFIG_DIR"}
         if config_dir is not None:
             env["SIM_CONFIG_DIR"] = str(config_dir)
+        env.update(extra_env or {})
         return subprocess.run(
             [sys.executable, "-m", module, *args],
             cwd=cwd,
@@ -114,9 +116,16 @@ CLI_RUN_ARGS = ["steps=4", "firms.n_initial=300", "seed=3", "states.china.E=0.3"
 
 @pytest.fixture(scope="session")
 def cli_run(tmp_path_factory, run_sim):
-    """(cwd, completed process) of ``python -m sim`` with ``CLI_RUN_ARGS`` in a fresh folder."""
+    """(cwd, completed process) of ``python -m sim`` with ``CLI_RUN_ARGS`` in a fresh folder;
+    its Hydra compositions are logged to ``cli_run_compositions`` (test_compose_cache.py)."""
     cwd = tmp_path_factory.mktemp("cli_run")
-    return cwd, run_sim(CLI_RUN_ARGS, cwd=cwd)
+    log = {"SIM_COMPOSE_LOG": str(cli_run_compositions(tmp_path_factory))}
+    return cwd, run_sim(CLI_RUN_ARGS, cwd=cwd, extra_env=log)
+
+
+def cli_run_compositions(tmp_path_factory) -> Path:
+    """The file where ``cli_run``'s process logs a line per composition."""
+    return tmp_path_factory.getbasetemp() / "cli_run_compositions.log"
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 from hydra import compose, initialize_config_dir
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.global_hydra import GlobalHydra
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -29,11 +29,32 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import config
 from sim.config import register_configs
+from sim.tools import config_files
+from sim.tools.overrides import apply_values, split_values, unparsable
 from sim.tools.validate import ConfigError, suggest, unknown_key, unknown_state, validate
 from sim.tools.yamlcheck import check_scenario_files, numbers_unquoted, shown
 
 CONFIG_DIR = Path(os.environ.get("SIM_CONFIG_DIR", Path(__file__).resolve().parents[2] / "configs"))
 register_configs()
+config_files.install()  # each config file's YAML parsed once per version
+# A file to which each Hydra composition of the process appends a line (its overrides): the
+# tests count compositions with it, also in a `python -m sim` subprocess.
+COMPOSE_LOG = "SIM_COMPOSE_LOG"
+
+
+def _log_compositions(path: str) -> None:
+    compose_from_files = ConfigLoaderImpl.load_configuration
+
+    def load_configuration(self, config_name, overrides, *args, **kwargs):
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(" ".join(overrides) + "\n")
+        return compose_from_files(self, config_name, overrides, *args, **kwargs)
+
+    ConfigLoaderImpl.load_configuration = load_configuration
+
+
+if os.environ.get(COMPOSE_LOG):
+    _log_compositions(os.environ[COMPOSE_LOG])
 
 
 def available(group: str, dirs: Iterable[Path] = ()) -> list[str]:
@@ -85,35 +106,6 @@ def unknown_top_key(leaf: str) -> str:
     return f"{leaf}: unknown key '{leaf}'; " + (
         hint.strip() or f"allowed: {', '.join(fields)}; or a choice: {'=, '.join(groups)}="
     )
-
-
-def _override_message(override: str, exc: HydraException) -> str:
-    """One line for an override Hydra cannot parse (its lexer's own words are cryptic)."""
-    key, eq, value = override.partition("=")
-    key = key.lstrip("+~")
-    bad = next((c for c in key if not (c.isascii() and (c.isalnum() or c in "_./@-"))), None)
-    if bad:
-        top = key.split(".")[0]
-        hint = suggest(top, [f.name for f in dataclasses.fields(config.SimConfig)]).strip()
-        return f"{key}: '{bad}' cannot be part of a key (ASCII letters, digits, _ and .)" + (
-            f"; {hint}" if hint else ""
-        )
-    if not eq:
-        return f"{override}: not an override; write key=value (e.g. steps=80)"
-    if any(not c.isascii() or c.isspace() for c in value):
-        return f"{key}: quote a value with spaces or non-ASCII letters: \"{key}='{value}'\""
-    return f"{key}: cannot read '{value}' ({str(exc).splitlines()[0]})"
-
-
-def _unparsable(cli: Iterable[str]) -> str | None:
-    """The message for the first override Hydra cannot parse, if any."""
-    parser = OverridesParser.create()
-    for override in cli:
-        try:
-            parser.parse_override(override)
-        except HydraException as exc:
-            return _override_message(override, exc)
-    return None
 
 
 def explain(exc: BaseException, states: Iterable[str] = (), dirs: Iterable[Path] = ()) -> str:
@@ -192,13 +184,19 @@ def user_dirs(config_dirs: Iterable[str | Path]) -> list[Path]:
     return dirs
 
 
+def searchpath_override(dirs: Iterable[Path]) -> str:
+    """The override that adds users' folders after the package's configs/, as --config-dir."""
+    return f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]"
+
+
 def _config_file(name: str, dirs: Iterable[Path] = ()) -> Path | None:
     """The file of config ``group/option`` that Hydra uses: the first folder that has it."""
     files = (Path(d) / f"{name}.yaml" for d in (CONFIG_DIR, *dirs))
     return next((f for f in files if f.is_file()), None)
 
 
-def _fingerprint(dirs: Iterable[Path]) -> int:
+def fingerprint(dirs: Iterable[Path]) -> int:
+    """The newest modification time of the YAML files in ``dirs`` (a cache key's part)."""
     # Edited YAML (a notebook user changing their scenario) must not hit a stale cache entry.
     return max((p.stat().st_mtime_ns for d in dirs for p in d.rglob("*.yaml")), default=0)
 
@@ -310,40 +308,105 @@ def compose_config(
 
     Raises:
         ConfigError: with a one-line explanation of what to fix, naming the file when a file
-            holds the offending key.
+            holds the offending key; the same arguments raise the same line again, from a cache.
     """
+    return _composed(scenario, overrides, config_dirs)[0]
+
+
+def compose_plain(
+    scenario: str = "baseline",
+    overrides: Iterable[str] | Mapping[str, Any] | None = None,
+    config_dirs: Iterable[str | Path] = (),
+) -> tuple[DictConfig, Any]:
+    """``compose_config``'s config and its :func:`plain_config`, for a model built from a
+    scenario: the config's text, its cache key, is computed once for both."""
+    cfg, text = _composed(scenario, overrides, config_dirs)
+    return cfg, plain_config(cfg, text)
+
+
+def _composed(
+    scenario: str, overrides: Iterable[str] | Mapping[str, Any] | None, config_dirs
+) -> tuple[DictConfig, str]:
+    """``compose_config``'s config and its text."""
     cli, values = _as_override_list(overrides)
     dirs = user_dirs(config_dirs)
-    if dirs:  # after the package's configs/, as --config-dir adds them
-        cli.append(f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]")
+    if dirs:
+        cli.append(searchpath_override(dirs))
     search = [CONFIG_DIR, *dirs]
-    key = (str(scenario), tuple(cli), _fingerprint(search))
+    key = (str(scenario), tuple(cli), fingerprint(search))
     check_scenario_files(str(scenario), tuple(search), key[2])
     done = (*key, json.dumps(values, sort_keys=True, default=repr))
+    if done in _FAILED:  # an error path (a test, a notebook retrying) composes once
+        raise ConfigError(_FAILED[done])
     cached, text = _COMPOSED.get(done, (None, None))
-    if cached is not None and str(cached) == text:
-        return cached
+    if cached is not None and str(cached) == text:  # a caller may have edited it, flag lifted
+        return cached, text
     try:
-        cfg = copy.deepcopy(_compose_cached(*key))
+        cfg = _compose_checked(key, values, dirs, search)
+    except ConfigError as exc:
+        if not getattr(exc, "transient", False):
+            _keep(_FAILED, done, str(exc), _COMPOSED_KEEP)
+        raise
+    OmegaConf.set_readonly(cfg, True)
+    _keep(_COMPOSED, done, (cfg, str(cfg)), _COMPOSED_KEEP)
+    return _COMPOSED[done]
+
+
+def _compose_checked(
+    key: tuple[str, tuple[str, ...], int], values: dict, dirs: list[Path], search: list[Path]
+) -> DictConfig:
+    """Compose (from the cache of compositions), apply ``values`` and validate."""
+    scenario, cli = key[0], list(key[1])
+    structural, plain = split_values(cli, search)
+    try:
+        cfg = copy.deepcopy(_compose_cached(scenario, structural, key[2]))
         OmegaConf.set_readonly(cfg, False)
-        if values:
-            with numbers_unquoted():
-                cfg = _apply(cfg, values)
+        with numbers_unquoted():
+            # Hydra's own step after composing, on a copy of the cached composition
+            ConfigLoaderImpl._apply_overrides_to_config(plain, cfg)
+            if values:
+                cfg = apply_values(cfg, values)
     except ConfigError:
         raise
-    except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError) as exc:
-        unparsable = isinstance(_root_cause(exc), OverrideParseException)
-        message = (unparsable and _unparsable(cli)) or explain(exc, _state_names(*key), dirs)
-        raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
+    except COMPOSE_ERRORS as exc:
+        raise ConfigError(composition_error(exc, scenario, cli, values, dirs, search)) from exc
     try:
         validate(cfg)
     except ConfigError as exc:
-        top = re.fullmatch(r"(\w+): unknown key '\1'; .*", str(exc))  # e.g. +export_control=x
-        message = unknown_top_key(top.group(1)) if top else str(exc)
-        raise ConfigError(_located(message, str(scenario), cli, values, search)) from exc
-    OmegaConf.set_readonly(cfg, True)
-    _keep(_COMPOSED, done, (cfg, str(cfg)), _COMPOSED_KEEP)
+        raise invalid(exc, scenario, cli, values, search) from exc
     return cfg
+
+
+# What Hydra, OmegaConf and YAML raise for a config that does not compose.
+COMPOSE_ERRORS = (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError)
+
+
+def composition_error(
+    exc: BaseException,
+    scenario: str,
+    cli: list[str],
+    values: Mapping[str, Any],
+    dirs: list[Path],
+    search: list[Path],
+) -> str:
+    """The one line for a composition that raised ``exc``, naming the file that holds the key."""
+    if isinstance(_root_cause(exc), OverrideParseException) and (message := unparsable(cli)):
+        return _located(message, scenario, cli, values, search)
+    world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
+    states = _StateNames(scenario, world, fingerprint(search))
+    return _located(explain(exc, states, dirs), scenario, cli, values, search)
+
+
+def invalid(
+    exc: ConfigError, scenario: str, cli: list[str], values: Mapping[str, Any], search: list[Path]
+) -> ConfigError:
+    """The ConfigError for a composed config that ``validate`` refused with ``exc``: its line,
+    naming the file that holds the key (``transient`` when it depends on free memory)."""
+    top = re.fullmatch(r"(\w+): unknown key '\1'; .*", str(exc))  # e.g. +export_control=x
+    message = unknown_top_key(top.group(1)) if top else str(exc)
+    error = ConfigError(_located(message, scenario, cli, values, search))
+    error.transient = getattr(exc, "transient", False)
+    return error
 
 
 # Validated configs by their composition's arguments: a loop over seeds of one config (claims,
@@ -351,6 +414,8 @@ def compose_config(
 # its text, so one a caller edited (after lifting its read-only flag) is composed again.
 _COMPOSED: dict[tuple, tuple[DictConfig, str]] = {}
 _COMPOSED_KEEP = 32
+# Messages of compositions that failed, by the same arguments: Hydra does not cache a failure.
+_FAILED: dict[tuple, str] = {}
 
 
 def _keep(cache: dict, key: Any, value: Any, limit: int) -> None:
@@ -364,15 +429,16 @@ _PLAIN: dict[str, Any] = {}
 _PLAIN_KEEP = 16  # distinct configs kept converted (a sweep's structural choices)
 
 
-def plain_config(cfg: DictConfig) -> Any:
+def plain_config(cfg: DictConfig, text: str | None = None) -> Any:
     """``cfg`` as plain dataclasses and containers, converted once per distinct content.
 
     Attribute access on OmegaConf nodes is ~100x slower than on dataclasses, and the conversion
-    (~20 ms) used to be paid by every model. The key is the config's text, so a config edited
-    in place (or a new one with other values) is converted afresh; callers must not mutate the
-    result (the model copies the parameter groups it exposes).
+    (~20 ms) used to be paid by every model. The key is the config's text (``text``, when the
+    caller has just computed it: :func:`compose_plain`), so a config edited in place (or a new
+    one with other values) is converted afresh; callers must not mutate the result (the model
+    copies the parameter groups it exposes).
     """
-    key = str(cfg)
+    key = str(cfg) if text is None else text
     plain = _PLAIN.pop(key, None)  # popped and stored again: the least recently used goes first
     if plain is None:
         plain = OmegaConf.to_object(cfg)
@@ -380,36 +446,17 @@ def plain_config(cfg: DictConfig) -> Any:
     return plain
 
 
-def _state_names(scenario: str, cli: tuple[str, ...], fingerprint: int) -> list[str]:
-    """The states of a scenario (and world override), for error messages; [] if it won't compose."""
-    world = tuple(a for a in cli if a.lstrip("+").startswith(("world=", "hydra.searchpath=")))
-    try:
-        return list(_compose_cached(scenario, world, fingerprint).states)
-    except (HydraException, OmegaConfBaseException, ValueError, yaml.YAMLError):
-        return []
+class _StateNames:
+    """The states of a scenario (and world override), composed only when a message lists them
+    (an unknown state); none if the scenario itself does not compose."""
 
+    def __init__(self, scenario: str, world: tuple[str, ...], fingerprint: int):
+        self.args, self.names = (scenario, world, fingerprint), None
 
-def _open_containers(node: DictConfig) -> None:
-    """Let dict-typed containers (states, events, trust) take new keys; structured nodes such as
-    a StateConfig keep rejecting unknown ones."""
-    for key in node:
-        child = node._get_node(key)
-        if not isinstance(child, DictConfig):
-            continue
-        OmegaConf.set_struct(child, OmegaConf.get_type(child) is not dict)
-        _open_containers(child)
-
-
-def _nest(key: str, value: Any) -> dict:
-    for part in reversed(key.split(".")):
-        value = {part: value}
-    return value
-
-
-def _apply(cfg: DictConfig, values: dict[str, Any]) -> DictConfig:
-    """Merge dotted-key overrides; new entries are built from their schema and checked."""
-    _open_containers(cfg)
-    # In place and in one pass: OmegaConf.merge would deep-copy the whole config once per key
-    # (0.1 s each), and ``cfg`` is already the caller's own copy.
-    cfg.merge_with(*(_nest(key, value) for key, value in values.items()))
-    return cfg
+    def __iter__(self):
+        if self.names is None:
+            try:
+                self.names = list(_compose_cached(*self.args).states)
+            except COMPOSE_ERRORS:
+                self.names = []
+        return iter(self.names)

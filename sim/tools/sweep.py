@@ -21,6 +21,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
 from sim.tools.compose import CONFIG_DIR, compose_config
+from sim.tools.overrides import is_plain_value
 from sim.tools.validate import ConfigError, validate
 from sim.tools.yamlcheck import numbers_unquoted
 
@@ -126,14 +127,7 @@ def check_job(scenario: str, overrides: list[str], config_dirs: Iterable[str | P
 
 def _is_value(override: Override, config_dirs: Iterable[str | Path]) -> bool:
     """A plain ``key=value`` of the config, not a config group's choice nor an addition."""
-    folder = override.key_or_group.replace(".", "/")
-    return (
-        override.type == OverrideType.CHANGE
-        and override.package is None
-        and not override.is_hydra_override()
-        and not override.is_sweep_override()
-        and not any((Path(d) / folder).is_dir() for d in (CONFIG_DIR, *map(Path, config_dirs)))
-    )
+    return is_plain_value(override, (CONFIG_DIR, *map(Path, config_dirs)))
 
 
 # Compositions of structural choices in this process (a worker runs many jobs of one sweep).

@@ -115,6 +115,8 @@ def _check_value(key: str, value: Any, meta: dict) -> None:
 def _check_unknown(node: Any, schema: type, prefix: str) -> None:
     # Hydra's "+key=value" appends keys the schema does not know; they would be silently ignored.
     names = {f.name for f in dataclasses.fields(schema)}
+    if schema is SimConfig:
+        names.add("hydra")  # Hydra's own node, there while Hydra composes a run (run_loader.py)
     for k in node:
         if k not in names:
             raise ConfigError(unknown_key(f"{prefix}{k}", k, schema))
@@ -234,6 +236,11 @@ def validate(cfg: DictConfig) -> None:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
             _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
     _check_events(cfg.events, refs, cfg.start)
-    message = institutions.cross_check(cfg) or firms_cross_check(cfg.firms) or memory_check(cfg)
+    message = institutions.cross_check(cfg) or firms_cross_check(cfg.firms)
     if message:
         raise ConfigError(message)
+    message = memory_check(cfg)
+    if message:
+        error = ConfigError(message)
+        error.transient = True  # free memory changes: callers must not cache this refusal
+        raise error
