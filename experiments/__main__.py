@@ -50,7 +50,7 @@ def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
     if name == "sensitivity":  # E7: its own stages on the joblib path, not a Hydra sweep
         from experiments.sensitivity.command import main as sensitivity
 
-        return sensitivity(args)
+        return sensitivity(args, draw)
     exp = Experiment.load(name, tuple(args.config_dir))
     extra = tuple(args.overrides)
     report = launch(exp, args.quick, args.launcher, args.jobs, extra)
@@ -125,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                 full, quick = len(exp.runs(False)), len(exp.runs(True))
                 print(f"{name:18s} {full:5d} runs ({quick} quick)  {exp.title}")
             return 0
+        if args.command == "figure" and args.name == "sensitivity":
+            from experiments.sensitivity.command import figure as sensitivity_figure
+
+            return sensitivity_figure(args.quick, tuple(args.overrides))
         if args.command == "figure":
             exp = Experiment.load(args.name, tuple(args.config_dir))
             png, _ = figure(exp, args.quick, tuple(args.overrides))
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "claims":
             print(claims.main(args.quick, committed=False, jobs=args.jobs or -1))
             return 0
-        names = EXPERIMENTS if args.command == "reproduce" else (args.name,)
+        names = (*EXPERIMENTS, "sensitivity") if args.command == "reproduce" else (args.name,)
         codes = [_run_one(n, args, draw=not args.no_figure) for n in names]
         if args.command == "reproduce" and not args.no_figure:
             # the claims table is redrawn with the figures, from the same code revision

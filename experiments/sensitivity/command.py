@@ -23,7 +23,18 @@ def folder(quick: bool, overrides: tuple[str, ...]) -> Path:
     return RESULTS / "sweeps" / (f"{name}+{short_digest(chr(10).join(own))}" if own else name)
 
 
-def main(args: argparse.Namespace) -> int:
+def figure(quick: bool, overrides: tuple[str, ...], committed: bool = False) -> int:
+    """Draw E7's figure from its folder: into ``results/figures/`` for ``reproduce``
+    (``committed``; ``results/figures/quick/`` for the quick version), else ``<folder>/figure/``."""
+    from experiments.figures import sensitivity as drawing
+    from experiments.spec import RESULTS
+
+    root = folder(quick, overrides)
+    out = RESULTS / "figures" / ("quick" if quick else "") if committed else root / "figure"
+    return drawing.main([str(root), "--out", str(out)])
+
+
+def main(args: argparse.Namespace, draw: bool = True) -> int:
     from experiments.lifecycle import lock_sweep, raise_on_signals, restore_signals
     from experiments.sensitivity.stages import plan, run
     from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
@@ -57,4 +68,9 @@ def main(args: argparse.Namespace) -> int:
     if len(failed) > MAX_LISTED:
         print(f"sensitivity: ... and {len(failed) - MAX_LISTED} more failed runs")
     print(f"sensitivity: data in {root}/ (points.parquet, design.json)")
-    return 1 if failed else 0
+    if failed:
+        return 1
+    if draw and set(settings_.STAGES) <= set(points.stage):  # a figure needs every stage
+        committed = args.command == "reproduce" and not extra
+        return figure(args.quick, extra, committed)
+    return 0
