@@ -93,9 +93,9 @@ def run_job(job: Job, root: str) -> tuple[int, int]:
         frame.insert(0, "point", point)
         frame.insert(0, "question", job.question)
         frame.insert(0, "stage", job.stage)
-        for f, v in zip(job.factors, row, strict=True):
-            frame[column_name(f.key)] = float(v)  # the design's value (integers rounded in runs)
-        frames.append(frame)
+        # the design's values (integers rounded in runs), joined at once: ~120 columns
+        values = {column_name(f.key): float(v) for f, v in zip(job.factors, row, strict=True)}
+        frames.append(pd.concat([frame, pd.DataFrame(values, index=frame.index)], axis=1))
     df = pd.concat(frames, ignore_index=True)
     failed = int((df.error != "").sum())
     meta = {"digest": job.digest(), "stage": job.stage, "failed": failed}
