@@ -16,6 +16,8 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.tools.outputs import FolderBusy, FolderLock
@@ -115,3 +117,24 @@ def raise_on_signals() -> dict:
 def restore_signals(old: dict) -> None:
     for sig, h in old.items():
         signal.signal(sig, h)
+
+
+@contextmanager
+def own_sweep(root: Path) -> Iterator[FolderLock]:
+    """Hold ``root`` for one runner: writable (else one line), locked, signals turned into
+    :class:`Interrupted`, a killed runner's stale temporary files removed (its workers are gone:
+    we hold the lock); handlers restored and the lock released on the way out."""
+    from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
+
+    try:
+        ensure_writable(root, "results")
+    except Unwritable as exc:
+        raise ConfigError(str(exc)) from exc
+    lock = lock_sweep(root)
+    old = raise_on_signals()
+    try:
+        remove_stale_tmp(root)
+        yield lock
+    finally:
+        restore_signals(old)
+        lock.release()

@@ -28,18 +28,14 @@ from experiments.lifecycle import (
     RUNNER_PID,
     Interrupted,
     check_launcher,
-    lock_sweep,
     next_log,
-    raise_on_signals,
-    restore_signals,
+    own_sweep,
     stop_group,
 )
 from experiments.spec import Experiment
 from experiments.store import MANIFEST, read_manifest
-from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
 from sim.tools.sweep import PRECHECKED, precheck_sweep
 from sim.tools.threads import SERIAL_ENV
-from sim.tools.validate import ConfigError
 
 # Hydra overrides per launcher (`--launcher`); anything else a cluster needs (partition,
 # account, time) is added on the command line: hydra.launcher.partition=cpu
@@ -140,20 +136,11 @@ def launch(
     names = exp.runs(quick, extra)
     precheck_sweep(exp.overrides(quick, extra), exp.config_dirs)  # one line, before any output
     try:
-        ensure_writable(root, "results")
-    except Unwritable as exc:
-        raise ConfigError(str(exc)) from exc
-    lock = lock_sweep(root)
-    old = raise_on_signals()
-    try:
-        remove_stale_tmp(root)  # a killed runner's (its workers are gone: we hold the lock)
-        return _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock.fd)
+        with own_sweep(root) as lock:
+            return _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock.fd)
     except Interrupted as exc:
         done = len(scan(root / "jobs", names)[0].done)
         raise Interrupted(f"{exc}: {done} of {len(names)} runs finished and kept") from None
-    finally:
-        restore_signals(old)
-        lock.release()
 
 
 def _launch(exp, quick, launcher, jobs, extra, progress, root, names, lock_fd) -> Report:

@@ -35,9 +35,8 @@ def figure(quick: bool, overrides: tuple[str, ...], committed: bool = False) -> 
 
 
 def main(args: argparse.Namespace, draw: bool = True) -> int:
-    from experiments.lifecycle import lock_sweep, raise_on_signals, restore_signals
+    from experiments.lifecycle import own_sweep
     from experiments.sensitivity.stages import plan, run
-    from sim.tools.outputs import Unwritable, ensure_writable, remove_stale_tmp
     from sim.tools.sweep import experiment_file
 
     if args.launcher not in ("joblib", "basic"):
@@ -47,19 +46,8 @@ def main(args: argparse.Namespace, draw: bool = True) -> int:
     s = settings_.load(path, args.quick, extra)
     p = plan(s)  # the design's errors before any folder is made
     root = folder(args.quick, extra)
-    try:
-        ensure_writable(root, "results")
-    except Unwritable as exc:
-        raise ConfigError(str(exc)) from exc
-    lock = lock_sweep(root)
-    old = raise_on_signals()
-    try:
-        remove_stale_tmp(root)
-        n_jobs = 1 if args.launcher == "basic" else (args.jobs or -1)
-        points, failed = run(p, root, n_jobs)
-    finally:
-        restore_signals(old)
-        lock.release()
+    with own_sweep(root):
+        points, failed = run(p, root, 1 if args.launcher == "basic" else (args.jobs or -1))
     stages = ", ".join(f"{k} {v}" for k, v in points.groupby("stage", sort=False).size().items())
     print(f"sensitivity: {len(p.factors)} uncertainties, {len(p.levers)} levers; "
           f"(point, seed) rows: {stages or 'none'}; {len(failed)} failed runs")  # fmt: skip
