@@ -74,31 +74,29 @@ def plan_sobol(p: Plan, selection: dict[str, dict]) -> None:
 
 
 def select(p: Plan, morris_runs) -> dict[str, dict]:
-    """Each question's ``top_k`` uncertainties by Morris mu* of its headline outcome, from the
-    replicate means per point (a point whose outcome is undefined, e.g. ``local_origin`` with
-    nothing codified, takes the mean over points: it adds no elementary effect of its own)."""
-    import numpy as np
-    from SALib.analyze import morris as morris_analyze
-
+    """Each question's ``top_k`` uncertainties by Morris mu* of its headline outcome: those
+    above the seed-noise floor first, then the rest by mu* (so every question's Sobol sample has
+    the same size; a key under the floor shows an ST near that of noise)."""
+    from experiments.sensitivity.indices import morris_indices
     from experiments.sensitivity.outcomes import paired_table
     from experiments.sensitivity.table import key_columns
 
     s = p.settings
     points = paired_table(morris_runs, key_columns(p.factors))
-    means = points.groupby("point", sort=True).mean(numeric_only=True)
-    x = np.array([row for job in p.jobs["morris"] for row in job.rows])
-    if len(means) != len(x):
+    if points.point.nunique() != sum(len(job.rows) for job in p.jobs["morris"]):
         raise ConfigError("sensitivity: the morris stage is incomplete; run it again first")
     out = {}
     for q, headline in HEADLINES.items():
-        y = means[headline].to_numpy(dtype=float)
-        y = np.where(np.isnan(y), np.nanmean(y) if np.isfinite(y).any() else 0.0, y)
-        res = morris_analyze.analyze(
-            d.problem(p.factors), x, y, num_levels=s["morris"]["levels"], seed=s["master_seed"]
+        table = morris_indices(
+            points, d.problem(p.factors), headline, s["morris"]["levels"], seed=s["master_seed"]
         )
-        mu = {f.key: float(m) for f, m in zip(p.factors, res["mu_star"], strict=True)}
-        ranked = sorted(mu, key=lambda k: -mu[k] if np.isfinite(mu[k]) else 0.0)
-        out[q] = {"headline": headline, "keys": ranked[: s["select"]["top_k"]], "mu_star": mu}
+        ranked = table.sort_values(["above_noise", "mu_star"], ascending=False, kind="stable")
+        out[q] = {
+            "headline": headline,
+            "keys": ranked.key.head(s["select"]["top_k"]).tolist(),
+            "mu_star": dict(zip(table.key, table.mu_star.astype(float), strict=True)),
+            "above_noise": sorted(table.key[table.above_noise]),
+        }
     return out
 
 
