@@ -266,7 +266,8 @@ def text(power: pd.DataFrame) -> str:
         if not pd.isna(r.n_family):
             need += f" ({r.n_family} Holm)"
         lines.append(
-            f"{r.experiment} {r.quantity[:69]:69s} {r.effect:+10.3g} {r.sd:9.3g} "
+            f"{r.experiment} {r.quantity[:69]:69s} {r.effect:+10.3g} "
+            f"{'n/a' if pd.isna(r.sd) else format(r.sd, '.3g'):>9s} "
             f"{r.n_now:4d} {need:>7s} {r.verdict}"
         )
     lines.append(

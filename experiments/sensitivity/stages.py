@@ -77,6 +77,9 @@ def select(p: Plan, morris_runs) -> dict[str, dict]:
     """Each question's ``top_k`` uncertainties by Morris mu* of its headline outcome: those
     above the seed-noise floor first, then the rest by mu* (so every question's Sobol sample has
     the same size; a key under the floor shows an ST near that of noise)."""
+    import numpy as np
+    import pandas as pd
+
     from experiments.sensitivity.indices import morris_indices
     from experiments.sensitivity.outcomes import paired_table
     from experiments.sensitivity.table import key_columns
@@ -87,9 +90,13 @@ def select(p: Plan, morris_runs) -> dict[str, dict]:
         raise ConfigError("sensitivity: the morris stage is incomplete; run it again first")
     out = {}
     for q, headline in HEADLINES.items():
-        table = morris_indices(
-            points, d.problem(p.factors), headline, s["morris"]["levels"], seed=s["master_seed"]
-        )
+        try:
+            table = morris_indices(
+                points, d.problem(p.factors), headline, s["morris"]["levels"], seed=s["master_seed"]
+            )
+        except ConfigError:  # undefined at every point (a short run codifies nothing): no ranking
+            keys = [f.key for f in p.factors]
+            table = pd.DataFrame({"key": keys, "mu_star": np.nan, "above_noise": False})
         ranked = table.sort_values(["above_noise", "mu_star"], ascending=False, kind="stable")
         out[q] = {
             "headline": headline,
