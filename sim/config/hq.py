@@ -85,70 +85,33 @@ class Hosts:
     singapore: HostFeatures = field(default_factory=HostFeatures)
 
 
+def _weight(doc: str):
+    """One feature's weight: equal weights by default, each uncertain by half."""
+    return param(
+        1.0,
+        doc,
+        "weight",
+        0,
+        10,
+        source=_WEIGHT,
+        role="uncertainty",
+        provenance="assumed",
+        plausible=(0.5, 1.5),
+        why="assumed: +-50% around equal weights",
+    )
+
+
 @dataclass
 class CredibilityWeights:
     """Weights of the host features in its credibility."""
 
-    rule_of_law: float = param(
-        1.0,
-        "weight of the rule of law",
-        "weight",
-        0,
-        10,
-        source=_WEIGHT,
-        role="uncertainty",
-        provenance="assumed",
-        plausible=(0.5, 1.5),
-        why="assumed: +-50% around equal weights",
+    rule_of_law: float = _weight("weight of the rule of law")
+    voice: float = _weight("weight of voice and accountability")
+    independence: float = _weight(
+        "weight of independence from the proposer, as the judging state sees it"
     )
-    voice: float = param(
-        1.0,
-        "weight of voice and accountability",
-        "weight",
-        0,
-        10,
-        source=_WEIGHT,
-        role="uncertainty",
-        provenance="assumed",
-        plausible=(0.5, 1.5),
-        why="assumed: +-50% around equal weights",
-    )
-    independence: float = param(
-        1.0,
-        "weight of independence from the proposer, as the judging state sees it",
-        "weight",
-        0,
-        10,
-        source=_WEIGHT,
-        role="uncertainty",
-        provenance="assumed",
-        plausible=(0.5, 1.5),
-        why="assumed: +-50% around equal weights",
-    )
-    institutions: float = param(
-        1.0,
-        "weight of existing trusted institutions",
-        "weight",
-        0,
-        10,
-        source=_WEIGHT,
-        role="uncertainty",
-        provenance="assumed",
-        plausible=(0.5, 1.5),
-        why="assumed: +-50% around equal weights",
-    )
-    neutrality: float = param(
-        1.0,
-        "weight of the host's neutrality between the poles",
-        "weight",
-        0,
-        10,
-        source=_WEIGHT,
-        role="uncertainty",
-        provenance="assumed",
-        plausible=(0.5, 1.5),
-        why="assumed: +-50% around equal weights",
-    )
+    institutions: float = _weight("weight of existing trusted institutions")
+    neutrality: float = _weight("weight of the host's neutrality between the poles")
 
 
 def hq_check(w) -> str | None:
