@@ -21,11 +21,11 @@ import pandas as pd
 
 from experiments.sensitivity.noise import (
     LEVEL,
-    column,
     point_noise_variance,
     replicate_means,
     stage_rows,
 )
+from sim.tools.outputs import column_name
 from sim.tools.validate import ConfigError
 
 FRACTIONS = (1 / 8, 1 / 4, 1 / 2, 1)  # of the Saltelli sample, for the convergence plot
@@ -131,7 +131,7 @@ def morris_indices(
     names = _names(problem)
     rows = stage_rows(points, "morris", outcome, valued=False)
     means, imputed = _morris_means(replicate_means(rows, outcome, names), len(names) + 1)
-    x = means[[column(n) for n in names]].to_numpy(float)
+    x = means[[column_name(n) for n in names]].to_numpy(float)
     y = means["mean"].to_numpy(float)
     with warnings.catch_warnings():  # one trajectory: sigma is NaN, and that is the answer
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -12,14 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.tools.outputs import column_name
 from sim.tools.validate import ConfigError
 
 LEVEL = 0.95  # as experiments.figures.common.LEVEL (not imported: it loads Matplotlib)
-
-
-def column(key: str) -> str:
-    """A sampled key's column in the points table (dots become underscores)."""
-    return key.replace(".", "_")
 
 
 def stage_rows(points: pd.DataFrame, stage: str, outcome: str, valued: bool = True) -> pd.DataFrame:
@@ -37,7 +33,7 @@ def stage_rows(points: pd.DataFrame, stage: str, outcome: str, valued: bool = Tr
 def replicate_means(rows: pd.DataFrame, outcome: str, keys: list[str] = ()) -> pd.DataFrame:
     """Per point (sorted by point): the sampled keys' values, the outcome's mean over seeds
     (``mean``), its within-point sample variance (``var``, NaN with one seed) and seeds ``n``."""
-    cols = [column(k) for k in keys]
+    cols = [column_name(k) for k in keys]
     missing = [c for c in cols if c not in rows.columns]
     if missing:
         raise ConfigError(f"points table: no column for the sampled keys {', '.join(missing)}")

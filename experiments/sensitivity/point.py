@@ -62,6 +62,7 @@ def run_point(
     """Every (arm, seed) run of one point: one row each with the arm, seed, finals, wall time and
     an error (empty when it ran)."""
     from sim.model import RegulatoryCompetition
+    from sim.tools.validate import cross_check
 
     rows, checked = [], None
     for arm in arms:
@@ -82,18 +83,6 @@ def run_point(
             row["wall_time_s"] = round(time.perf_counter() - t0, 4)
             rows.append(row)
     return rows
-
-
-def cross_check(cfg: DictConfig) -> None:
-    """The checks between parameters of ``sim.tools.validate.validate`` (one line)."""
-    from sim.config import institutions
-    from sim.config.firms import cross_check as firms_cross_check
-    from sim.tools.memory import memory_check
-    from sim.tools.validate import ConfigError
-
-    message = institutions.cross_check(cfg) or firms_cross_check(cfg.firms) or memory_check(cfg)
-    if message:
-        raise ConfigError(message)
 
 
 def _release(model) -> None:

@@ -64,3 +64,12 @@ def has_default(f: Any) -> bool:
     if f.default is not DC_MISSING:
         return f.default is not MISSING
     return f.default_factory is not DC_MISSING
+
+
+def default(f: Any) -> Any:
+    """A field's default value (calling its factory), or ``MISSING`` when it must be given."""
+    if f.default is not DC_MISSING:
+        return f.default
+    if f.default_factory is not DC_MISSING:
+        return f.default_factory()
+    return MISSING

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from omegaconf import MISSING
+
 from sim.config import schema_tree
-from sim.config.base import PROVENANCES, ROLES, has_default
+from sim.config.base import PROVENANCES, ROLES, default
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,13 +41,11 @@ def described() -> list[Described]:
             meta = dict(f.metadata)
             if not meta:
                 continue
-            value = f.default if f.default is not dataclasses.MISSING else None
-            if f.default_factory is not dataclasses.MISSING:
-                value = f.default_factory()
+            value = default(f)
             out.append(
                 Described(
                     prefix + f.name,
-                    value if has_default(f) else None,
+                    None if value is MISSING else value,
                     meta.get("role", ""),
                     meta.get("provenance", ""),
                     meta.get("lo"),

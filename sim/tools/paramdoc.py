@@ -28,6 +28,7 @@ from sim.config import (
     mapping_schema,
     schema_tree,
 )
+from sim.config.base import default
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
 
@@ -84,15 +85,6 @@ def fmt(value: object) -> str:
     if value == "":
         return '`""`'  # an empty code span would show as two stray backticks
     return f"`{value}`"
-
-
-def default(f: dataclasses.Field) -> object:
-    """A field's default value (calling its factory), or ``MISSING`` when it must be given."""
-    if f.default is not dataclasses.MISSING:
-        return f.default
-    if f.default_factory is not dataclasses.MISSING:
-        return f.default_factory()
-    return MISSING
 
 
 def allowed(meta: dict) -> str:

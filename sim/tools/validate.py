@@ -236,6 +236,12 @@ def validate(cfg: DictConfig) -> None:
             _check_node(cfg[f.name], f.type, f"{f.name}.")
             _check_refs(cfg[f.name], f.type, f"{f.name}.", refs)
     _check_events(cfg.events, refs, cfg.start)
+    cross_check(cfg)
+
+
+def cross_check(cfg: DictConfig) -> None:
+    """The checks between parameters and of the world's memory, which end ``validate`` (a config
+    whose single values are known to be allowed needs only these)."""
     message = institutions.cross_check(cfg) or firms_cross_check(cfg.firms)
     if message:
         raise ConfigError(message)
