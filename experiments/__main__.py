@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--config-dir", action="append", default=[], help="your own config folder")
         if cmd != "figure":
             p.add_argument("--launcher", choices=sorted(LAUNCHERS), default="joblib")
-            p.add_argument("--jobs", type=_positive, help="parallel jobs (joblib, ray)")
+            p.add_argument(
+                "--jobs", type=_positive, help="parallel jobs (joblib, ray, E7 submitit)"
+            )
             p.add_argument("--no-figure", action="store_true", help="run and aggregate only")
         p.add_argument("overrides", nargs="*", help="extra Hydra overrides for every job")
     args, rest = parser.parse_known_args(argv)

@@ -67,6 +67,7 @@ def test_morris_ranks_a_linear_model_and_puts_the_null_key_under_the_noise_floor
     assert table["above_noise"].to_dict() == {"m.x1": True, "m.x2": True, "m.x3": False}
     assert select_top(table.reset_index(), 3) == ["m.x1", "m.x2"]
     assert select_top(table.reset_index(), 1) == ["m.x1"]
+    assert select_top(table.reset_index(), 3, fill=True) == ["m.x1", "m.x2", "m.x3"]
 
 
 def test_morris_noise_floor_is_what_pure_noise_gives():

@@ -18,6 +18,7 @@ from experiments.sensitivity import ARMS, OUTCOMES, stages
 from experiments.sensitivity import design as d
 from experiments.sensitivity import settings as settings_
 from experiments.sensitivity.jobs import run_job, seeds
+from experiments.sensitivity.launch import Launch
 from experiments.sensitivity.outcomes import finals
 from experiments.sensitivity.point import ArmConfig
 from sim.config.roles import described, uncertainties
@@ -186,7 +187,7 @@ def by_hand(scenario: str, seed: int, steps: int, **over) -> dict:
 @pytest.mark.slow
 def test_outcomes_pair_the_arms_by_seed(tmp_path):
     p = stages.plan(tiny(["steps=12", "stages=defaults", "defaults.seeds=2"]), stand_ins())
-    points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
+    points, failed = stages.run(p, tmp_path, Launch("basic"), progress=False)
     assert not failed and len(points) == 2
     for row in points.itertuples():
         base = by_hand("baseline", row.seed, 12)
@@ -210,7 +211,7 @@ def test_outcomes_pair_the_arms_by_seed(tmp_path):
 def test_a_resumed_stage_gives_the_same_points_table(tmp_path):
     s = tiny(["stages=morris,sobol", "morris.per_job=2", "sobol.per_job=3"])
     straight = stages.plan(s, stand_ins())
-    stages.run(straight, tmp_path / "straight", n_jobs=1, progress=False)
+    stages.run(straight, tmp_path / "straight", Launch("basic"), progress=False)
     # interrupted after three morris jobs
     resumed = stages.plan(s, stand_ins())
     root = tmp_path / "resumed"
@@ -218,7 +219,7 @@ def test_a_resumed_stage_gives_the_same_points_table(tmp_path):
         job.path(root).parent.mkdir(parents=True, exist_ok=True)
         run_job(job, str(root))
     before = {j.index: os.stat(j.path(root)).st_mtime_ns for j in resumed.jobs["morris"][:3]}
-    stages.run(resumed, root, n_jobs=1, progress=False)
+    stages.run(resumed, root, Launch("basic"), progress=False)
     after = {j.index: os.stat(j.path(root)).st_mtime_ns for j in resumed.jobs["morris"][:3]}
     assert before == after  # the finished jobs were not run again
     a = (tmp_path / "straight" / "points.parquet").read_bytes()
@@ -276,7 +277,11 @@ def test_the_full_sizes_project_the_runs_the_experiment_file_states():
     [
         (["stages=morris,sobel"], "unknown stage 'sobel'"),
         (["sobol.n=6"], "power of 2"),
-        (["--launcher", "ray"], "joblib (or basic) only"),
+        (
+            ["--launcher", "submitit_local", "hydra.launcher.partition=cpu"],
+            "unknown option hydra.launcher.partition",
+        ),
+        (["hydra.launcher.n_jobs=2"], "--launcher joblib takes no hydra.launcher options"),
     ],
 )
 def test_the_command_refuses_bad_input_in_one_line_before_any_folder(
@@ -306,10 +311,10 @@ def test_a_failed_run_is_reported_and_run_again(tmp_path, monkeypatch):
 
     monkeypatch.setattr(point, "finals", fails_once)
     p = stages.plan(tiny(["stages=defaults", "defaults.seeds=1"]), stand_ins())
-    points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
+    points, failed = stages.run(p, tmp_path, Launch("basic"), progress=False)
     assert len(failed) == 1 and "single_track: RuntimeError: disk full" in failed[0]
     assert np.isnan(points.dual_gain.iloc[0]) and not np.isnan(points.codified.iloc[0])
-    points, failed = stages.run(p, tmp_path, n_jobs=1, progress=False)
+    points, failed = stages.run(p, tmp_path, Launch("basic"), progress=False)
     assert not failed and not np.isnan(points.dual_gain.iloc[0])
     assert len(calls) == 2 * len(ARMS)  # the job ran again, whole
 
@@ -361,6 +366,6 @@ def test_a_killed_run_leaves_no_worker_and_resumes_to_the_same_table(tmp_path):
     assert again.returncode == 0, again.stderr[-2000:]
     (root,) = tmp_path.glob("results/sweeps/sensitivity_quick+*")
     straight = stages.plan(settings_.load(YAML, True, tuple(sizes)), stand_ins())
-    stages.run(straight, tmp_path / "straight", n_jobs=1, progress=False)
+    stages.run(straight, tmp_path / "straight", Launch("basic"), progress=False)
     a = (tmp_path / "straight" / "points.parquet").read_bytes()
     assert a == (root / "points.parquet").read_bytes()

@@ -1,5 +1,6 @@
-"""``python -m experiments run sensitivity [--quick] [--jobs N] [key=value ...]``: the settings,
-the folder, the lock, then :func:`experiments.sensitivity.stages.run`."""
+"""``python -m experiments run sensitivity [--quick] [--launcher L] [--jobs N] [key=value ...]``:
+the settings, the launcher's options (``hydra.launcher.<key>=<value>``), the folder, the lock,
+then :func:`experiments.sensitivity.stages.run`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import argparse
 from pathlib import Path
 
 from experiments.sensitivity import settings as settings_
-from sim.tools.validate import ConfigError
 
 MAX_LISTED = 10  # failed runs listed by name; the rest are counted
 
@@ -35,19 +35,21 @@ def figure(quick: bool, overrides: tuple[str, ...], committed: bool = False) -> 
 
 
 def main(args: argparse.Namespace, draw: bool = True) -> int:
-    from experiments.lifecycle import own_sweep
+    from experiments.lifecycle import check_launcher, own_sweep
+    from experiments.sensitivity.launch import Launch, check, split_options
     from experiments.sensitivity.stages import plan, run
     from sim.tools.sweep import experiment_file
 
-    if args.launcher not in ("joblib", "basic"):
-        raise ConfigError(f"sensitivity: runs on joblib (or basic) only, not {args.launcher}")
     path = experiment_file(settings_.NAME, tuple(args.config_dir))
-    extra = tuple(args.overrides)
+    extra, options = split_options(tuple(args.overrides))
+    check_launcher(args.launcher)
+    launch = Launch(args.launcher, args.jobs, options)
+    check(launch)
     s = settings_.load(path, args.quick, extra)
     p = plan(s)  # the design's errors before any folder is made
     root = folder(args.quick, extra)
     with own_sweep(root):
-        points, failed = run(p, root, 1 if args.launcher == "basic" else (args.jobs or -1))
+        points, failed = run(p, root, launch)
     stages = ", ".join(f"{k} {v}" for k, v in points.groupby("stage", sort=False).size().items())
     print(f"sensitivity: {len(p.factors)} uncertainties, {len(p.levers)} levers; "
           f"(point, seed) rows: {stages or 'none'}; {len(failed)} failed runs")  # fmt: skip

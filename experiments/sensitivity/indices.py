@@ -155,10 +155,13 @@ def morris_indices(
     return table.sort_values("mu_star", ascending=False, ignore_index=True)
 
 
-def select_top(morris_table: pd.DataFrame, k: int) -> list[str]:
-    """The ``k`` keys of largest mu* among those above the noise floor."""
-    above = morris_table[morris_table["above_noise"]]
-    return above.sort_values("mu_star", ascending=False)["key"].head(k).tolist()
+def select_top(morris_table: pd.DataFrame, k: int, fill: bool = False) -> list[str]:
+    """The ``k`` keys of largest mu* among those above the noise floor; with ``fill``, then the
+    rest by mu* up to ``k`` (every question's Sobol sample the same size)."""
+    ranked = morris_table.sort_values(["above_noise", "mu_star"], ascending=False, kind="stable")
+    if not fill:
+        ranked = ranked[ranked["above_noise"]]
+    return ranked["key"].head(k).tolist()
 
 
 def _sobol_table(

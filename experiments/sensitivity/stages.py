@@ -1,13 +1,14 @@
-"""``python -m experiments run sensitivity``: E7's stages in order, on the project's joblib path.
+"""``python -m experiments run sensitivity``: E7's stages in order, on any of the launchers.
 
 morris (all uncertainties) -> each question's top-k uncertainties by Morris mu* of its headline
 -> sobol (per question, over its top-k) -> explore (all uncertainties and the levers) ->
-defaults (the default point on many seeds). Each stage's jobs run in joblib's workers, one
-Parquet file per job (:mod:`experiments.sensitivity.jobs`); the jobs whose file is current are
-skipped, so a run again finishes only what is missing. Then the points table and ``design.json``
+defaults (the default point on many seeds). Each stage's jobs run on the launcher
+(:mod:`experiments.sensitivity.launch`), one Parquet file per job
+(:mod:`experiments.sensitivity.jobs`); the jobs whose file is current are skipped, so a run
+again finishes only what is missing. Then the points table and ``design.json``
 (:mod:`experiments.sensitivity.table`).
 
-Not a Hydra multirun (yet): Slurm and Ray are not offered for E7; ``--jobs`` caps the workers.
+Not a Hydra multirun: a job is a few points' runs in one worker, whatever the launcher.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 from experiments.sensitivity import ARMS, HEADLINES
 from experiments.sensitivity import design as d
 from experiments.sensitivity.jobs import Job, stage_jobs
+from experiments.sensitivity.launch import Launch, execute
 from experiments.sensitivity.outcomes import question_arms
 from sim.tools.validate import ConfigError
 
@@ -80,7 +82,7 @@ def select(p: Plan, morris_runs) -> dict[str, dict]:
     import numpy as np
     import pandas as pd
 
-    from experiments.sensitivity.indices import morris_indices
+    from experiments.sensitivity.indices import morris_indices, select_top
     from experiments.sensitivity.outcomes import paired_table
     from experiments.sensitivity.table import key_columns
 
@@ -97,56 +99,34 @@ def select(p: Plan, morris_runs) -> dict[str, dict]:
         except ConfigError:  # undefined at every point (a short run codifies nothing): no ranking
             keys = [f.key for f in p.factors]
             table = pd.DataFrame({"key": keys, "mu_star": np.nan, "above_noise": False})
-        ranked = table.sort_values(["above_noise", "mu_star"], ascending=False, kind="stable")
         out[q] = {
             "headline": headline,
-            "keys": ranked.key.head(s["select"]["top_k"]).tolist(),
+            "keys": select_top(table, s["select"]["top_k"], fill=True),
             "mu_star": dict(zip(table.key, table.mu_star.astype(float), strict=True)),
             "above_noise": sorted(table.key[table.above_noise]),
         }
     return out
 
 
-def execute(jobs: list[Job], root: Path, n_jobs: int, progress: bool, label: str) -> None:
-    """Run the jobs whose files are missing or stale, ``n_jobs`` at a time."""
-    from joblib import Parallel, delayed
-    from tqdm import tqdm
-
-    from experiments.sensitivity.jobs import run_job
-
-    todo = [j for j in jobs if not j.done(root)]
-    for stage in {j.stage for j in todo}:
-        (root / "jobs" / stage).mkdir(parents=True, exist_ok=True)
-    total = sum(j.runs for j in jobs)
-    with tqdm(total=total, initial=total - sum(j.runs for j in todo), desc=label, unit="run",
-              disable=not progress or not todo, mininterval=2) as bar:  # fmt: skip
-        if n_jobs == 1:  # else the workers, whose arms are composed already
-            results = (run_job(j, str(root)) for j in todo)
-        else:
-            results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                delayed(run_job)(j, str(root)) for j in todo
-            )
-        for runs, _ in results:
-            bar.update(runs)
-
-
 def run(
-    p: Plan, root: Path, n_jobs: int = -1, progress: bool = True
+    p: Plan, root: Path, launch: Launch | None = None, progress: bool = True
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Run the stages of the plan's ``stages`` into ``root`` (the missing jobs only) and write
-    the outputs from every current job file; returns the points table and the failed runs'
-    lines."""
+    """Run the stages of the plan's ``stages`` into ``root`` (the missing jobs only) on
+    ``launch`` (joblib on every core by default) and write the outputs from every current job
+    file; returns the points table and the failed runs' lines."""
     from experiments.sensitivity import table
+
+    launch = launch or Launch()
 
     settings = p.settings
     label = "sensitivity" + (" (quick)" if settings["quick"] else "")
     for stage in d.STAGES:
         if stage == "sobol":
             if "sobol" in settings["stages"]:  # sobol needs morris's results: finish them
-                execute(p.jobs["morris"], root, n_jobs, progress, f"{label} morris")
+                execute(p.jobs["morris"], root, launch, progress, f"{label} morris")
             if all(j.kept(root) for j in p.jobs["morris"]):
                 plan_sobol(p, select(p, table.read_runs(root, p.jobs["morris"])))
         if stage in settings["stages"]:
-            execute(p.jobs[stage], root, n_jobs, progress, f"{label} {stage}")
+            execute(p.jobs[stage], root, launch, progress, f"{label} {stage}")
     every = [j for stage in d.STAGES for j in p.jobs.get(stage, [])]
     return table.write(root, p, every)
