@@ -306,6 +306,15 @@ def synthetic_e7(root, r=6, n=16, explore=128, defaults=20):
     return table
 
 
+def lower_bound(box: str, column: str) -> float:
+    """A box's lower limit on ``column``: ``column >= x`` or ``column in [x, y]``."""
+    import re
+
+    found = re.search(rf"{column} (?:>= |in \[)([-0-9.e]+)", box)
+    assert found, box
+    return float(found.group(1))
+
+
 @pytest.mark.slow  # PRIM's import, and six questions' Sobol bootstraps
 def test_the_figure_reads_e7s_outputs_and_states_each_answer(tmp_path):
     from experiments.figures import sensitivity as fig_e7
@@ -318,9 +327,15 @@ def test_the_figure_reads_e7s_outputs_and_states_each_answer(tmp_path):
     assert set(HEADLINES) <= set(head)
     assert head["E1"].startswith("China's capability growth, dual minus single track: +")
     assert "p.a (ST" in head["E1 top 3 by ST"].split(",")[0]
+    ratio = head["E2 as a ratio"]  # the companion, with its own Sobol indices
+    assert ratio.startswith("China's final capability, local competition 4 minus 0: +")
+    assert "log points" in ratio and "it hinges most on p.a (ST" in ratio
     assert "of 5 uncertainties above the seed-noise floor; largest mu*: p.a" in head["E1 Morris"]
-    assert "p_a >= 0.6" in head["PRIM: WAICO reaches 8 members"]
-    assert "p_c >= 0.5" in head["PRIM: the poles fragment"]
+    assert lower_bound(head["PRIM: WAICO reaches 8 members"], "p_a") == pytest.approx(0.6, abs=0.02)
+    assert lower_bound(head["PRIM: WAICO reaches 8 members"], "w_lever") == pytest.approx(
+        0.5, abs=0.02
+    )
+    assert lower_bound(head["PRIM: the poles fragment"], "p_c") == pytest.approx(0.5, abs=0.02)
     data = pd.read_csv(out / "sensitivity.csv")
     assert {"morris", "sobol", "convergence", "distribution", "prim"} <= set(data["panel"])
     assert (out / "sensitivity.png").stat().st_size > 10_000

@@ -177,6 +177,7 @@ def by_hand(scenario: str, seed: int, steps: int, **over) -> dict:
     local = codified.groupby("instrument").origin.first().ne("catalogue").sum()
     return {
         "growth": 100 * (cn.capability.iloc[-1] / cn.capability.iloc[0] - 1),
+        "capability": cn.capability.iloc[-1],
         "R": cn.R.iloc[-1],
         "codified": cn.codified_instruments.iloc[-1],
         "local": local,
@@ -194,6 +195,8 @@ def test_outcomes_pair_the_arms_by_seed(tmp_path):
         single = by_hand("china_single_track", row.seed, 12)
         assert row.dual_gain == pytest.approx(base["growth"] - single["growth"], abs=1e-12)
         assert row.dual_r_gap == pytest.approx(base["R"] - single["R"], abs=1e-12)
+        ratio = 100 * np.log(base["capability"] / single["capability"])  # the same start
+        assert row.dual_ratio == pytest.approx(ratio, rel=1e-9)
         assert row.codified == base["codified"]
         share = base["local"] / base["codified"] if base["codified"] else np.nan
         assert row.local_origin == pytest.approx(share, nan_ok=True)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.figures.common import LEVEL, Sweep, ci_text, save
-from experiments.sensitivity import HEADLINES, OUTCOMES
+from experiments.sensitivity import COMPANIONS, HEADLINES, OUTCOMES
 from experiments.sensitivity.discovery import MEMBERS, discover
 from experiments.sensitivity.indices import (
     morris_indices,
@@ -72,6 +72,7 @@ def _question(points: pd.DataFrame, design: dict, q: str, n_boot: int) -> dict:
     (each None where its stage did not run or has no usable block)."""
     outcome, noise = HEADLINES[q], seed_variance(points, HEADLINES[q])
     out = {"outcome": outcome, "morris": None, "sobol": None, "convergence": None, "why": {}}
+    out["companion"] = None
     levels = design.get("sizes", {}).get("morris", {}).get("levels", 4)
     try:
         out["morris"] = morris_indices(points, design["problem"], outcome, levels, noise)
@@ -87,6 +88,9 @@ def _question(points: pd.DataFrame, design: dict, q: str, n_boot: int) -> dict:
         if sobol["ST"].isna().all():
             raise ConfigError(f"sobol stage of {outcome!r}: the outcome does not vary")
         out["sobol"], out["convergence"] = sobol, sobol_convergence(*args, **kw)
+        if q in COMPANIONS:  # the same sample read through the headline's ratio
+            other, kw["noise_var"] = COMPANIONS[q], seed_variance(points, COMPANIONS[q])
+            out["companion"] = sobol_indices(*args[:2], other, n_boot=n_boot, **kw)
     except (ConfigError, KeyError) as exc:
         out["why"]["sobol"] = str(exc)
     return out
@@ -219,6 +223,8 @@ def headline(per_q, propagation, shares, boxes, provenance) -> dict[str, str]:
     """Per question: the answer's sentence, the keys it hinges on, the Morris screening's
     count above the noise floor and the seed-noise share; then the PRIM boxes."""
     sobol = {t["outcome"]: t["sobol"] for t in per_q.values() if t["sobol"] is not None}
+    sobol |= {COMPANIONS[q]: t["companion"] for q, t in per_q.items() if t["companion"] is not None}
+    every = sentences(propagation, sobol, provenance, headlines_only=False)
     out = {}
     for q, text in sentences(propagation, sobol, provenance).items():
         t, outcome = per_q[q], HEADLINES[q]
@@ -231,11 +237,14 @@ def headline(per_q, propagation, shares, boxes, provenance) -> dict[str, str]:
                 f"{int(m['above_noise'].sum())} of {len(m)} uncertainties above the seed-noise "
                 f"floor; largest mu*: {', '.join(label(k, provenance) for k in m['key'][:3])}"
             )
-        s = shares.get(outcome)
-        if s is not None:
-            out[f"{q} seed-noise share of {outcome}"] = (
-                s if isinstance(s, str) else ci_text(s.share, s.lo, s.hi, ".2f", floor=0)
-            )
+        if COMPANIONS.get(q) in every:
+            out[f"{q} as a ratio"] = every[COMPANIONS[q]].removeprefix(f"{q}: ")
+        for o in [outcome, *([COMPANIONS[q]] if q in COMPANIONS else [])]:
+            s = shares.get(o)
+            if s is not None:
+                out[f"{q} seed-noise share of {o}"] = (
+                    s if isinstance(s, str) else ci_text(s.share, s.lo, s.hi, ".2f", floor=0)
+                )
     return out | _boxes_text(boxes)
 
 

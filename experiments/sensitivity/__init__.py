@@ -33,10 +33,17 @@ ARMS: dict[str, tuple[str, dict[str, float]]] = {
 OUTCOMES: dict[str, tuple[str, str, str]] = {
     "dual_gain": ("E1", "China's capability growth, dual minus single track", "pct points"),
     "dual_r_gap": ("E1", "China's R in the last quarter, dual minus single track", "index"),
+    # 100 ln(final capability, dual / single): the gain as a share, whatever the growth's pace
+    "dual_ratio": ("E1", "China's final capability, dual minus single track", "log points"),
     "competition_gain": (
         "E2",
         "China's capability growth, local competition 4 minus 0",
         "pct points",
+    ),
+    "competition_ratio": (
+        "E2",
+        "China's final capability, local competition 4 minus 0",
+        "log points",
     ),
     "competition_waste": (
         "E2",
@@ -70,3 +77,6 @@ HEADLINES = {
     "E5": "fragmentation",
     "E6": "controls_share",
 }
+# A headline in percentage points of growth scales with the pace of growth, which the
+# uncertainties move 70-fold; its ratio (log points) is reported beside it.
+COMPANIONS = {"E1": "dual_ratio", "E2": "competition_ratio"}

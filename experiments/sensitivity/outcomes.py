@@ -18,6 +18,8 @@ from experiments.sensitivity import HEADLINES, OUTCOMES
 OUTCOME_ARMS: dict[str, tuple[str, ...]] = {
     "dual_gain": ("baseline", "single_track"),
     "dual_r_gap": ("baseline", "single_track"),
+    "dual_ratio": ("baseline", "single_track"),
+    "competition_ratio": ("competition_0", "competition_4"),
     "competition_gain": ("competition_0", "competition_4"),
     "competition_waste": ("competition_0", "competition_4"),
     "local_origin": ("baseline",),
@@ -102,7 +104,9 @@ def pair(arms: dict[str, dict[str, float]], outcomes: list[str]) -> dict[str, fl
     value = {
         "dual_gain": base["growth_pct"] - single["growth_pct"],
         "dual_r_gap": base["china_R"] - single["china_R"],
+        "dual_ratio": _log_ratio(base["growth_pct"], single["growth_pct"]),
         "competition_gain": c4["growth_pct"] - c0["growth_pct"],
+        "competition_ratio": _log_ratio(c4["growth_pct"], c0["growth_pct"]),
         "competition_waste": c4["waste_bn"] - c0["waste_bn"],
         "local_origin": base["codified_local"] / codified if codified > 0 else np.nan,
         "codified": codified,
@@ -113,6 +117,12 @@ def pair(arms: dict[str, dict[str, float]], outcomes: list[str]) -> dict[str, fl
         "controls_share": tight["capability_share"] - base["capability_share"],
     }
     return {o: float(value[o]) for o in outcomes}
+
+
+def _log_ratio(growth_a: float, growth_b: float) -> float:
+    """100 ln of the ratio of two final capabilities from their growth in percent (the same
+    start: the arms share the seed and the initial world)."""
+    return float(100 * (np.log1p(growth_a / 100) - np.log1p(growth_b / 100)))
 
 
 def paired_table(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
