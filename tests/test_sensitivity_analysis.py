@@ -23,6 +23,7 @@ from experiments.sensitivity.noise import noise_share, seed_variance
 from experiments.sensitivity.propagate import (
     decompose,
     distribution,
+    hinges,
     propagate,
     sentence,
     sentences,
@@ -208,6 +209,9 @@ def test_the_sentence_names_what_the_answer_hinges_on_and_what_is_missing():
     assert "no runs at the defaults" in text
     assert text.endswith("hinges most on b.y (ST 0.60 [0.40, 0.80], assumed), a.x (ST 0.20 "
                          "[0.10, 0.30]).")  # fmt: skip
+    noisy = hinges(sobol.assign(st_noise=0.25), {"b.y": "assumed"})  # a.x's interval reaches it
+    assert noisy == ("b.y (ST 0.60 [0.40, 0.80], assumed), a.x (ST 0.20 [0.10, 0.30], not above "
+                     "seed noise's 0.25)")  # fmt: skip
 
 
 def test_decompose_keeps_the_parametric_part_non_negative():

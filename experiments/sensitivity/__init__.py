@@ -78,5 +78,5 @@ HEADLINES = {
     "E6": "controls_share",
 }
 # A headline in percentage points of growth scales with the pace of growth, which the
-# uncertainties move 70-fold; its ratio (log points) is reported beside it.
+# uncertainties move 25-fold (docs/sensitivity.md); its ratio (log points) is reported beside it.
 COMPANIONS = {"E1": "dual_ratio", "E2": "competition_ratio"}

@@ -89,11 +89,16 @@ def _fmt(what: str) -> str:
 
 def hinges(sobol: pd.DataFrame, provenance: dict[str, str] | None = None, n: int = 3) -> str:
     """The ``n`` keys of largest total-order index with their intervals (and provenance);
-    empty where no index could be computed."""
+    empty where no index could be computed. A key whose interval reaches down to the ST that
+    seed noise alone gives (``st_noise``) is marked: its index may be noise."""
     top = sobol.dropna(subset=["ST"]).sort_values("ST", ascending=False).head(n)
+    noise = top["st_noise"] if "st_noise" in top else pd.Series(np.nan, index=top.index)
     parts = []
-    for r in top.itertuples():
-        where = f", {provenance[r.key]}" if provenance and provenance.get(r.key) else ""
+    for r, floor in zip(top.itertuples(), noise, strict=True):
+        notes = [provenance[r.key]] if provenance and provenance.get(r.key) else []
+        if np.isfinite(floor) and r.ST_lo <= floor:
+            notes.append(f"not above seed noise's {floor:.2g}")
+        where = "".join(f", {x}" for x in notes)
         parts.append(f"{r.key} (ST {r.ST:.2f} [{r.ST_lo:.2f}, {r.ST_hi:.2f}]{where})")
     return ", ".join(parts)
 
