@@ -96,8 +96,10 @@ def hinges(sobol: pd.DataFrame, provenance: dict[str, str] | None = None, n: int
     parts = []
     for r, floor in zip(top.itertuples(), noise, strict=True):
         notes = [provenance[r.key]] if provenance and provenance.get(r.key) else []
-        if np.isfinite(floor) and r.ST_lo <= floor:
-            notes.append(f"not above seed noise's {floor:.2g}")
+        if np.isfinite(floor) and r.ST_lo <= floor:  # noise beyond the sample's own variance: >= 1
+            notes.append(
+                f"not above seed noise's {floor:.2g}" if floor < 1 else "within seed noise"
+            )
         where = "".join(f", {x}" for x in notes)
         parts.append(f"{r.key} (ST {r.ST:.2f} [{r.ST_lo:.2f}, {r.ST_hi:.2f}]{where})")
     return ", ".join(parts)
