@@ -47,7 +47,7 @@ def figure(
 
 
 def _run_one(name: str, args: argparse.Namespace, draw: bool) -> int:
-    if name == "sensitivity":  # E7: its own stages on the joblib path, not a Hydra sweep
+    if name == "sensitivity":  # E7: its own stages and jobs, not a Hydra sweep
         from experiments.sensitivity.command import main as sensitivity
 
         return sensitivity(args, draw)

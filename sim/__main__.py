@@ -63,9 +63,6 @@ _NO_PRECHECK = {
 }
 
 
-_fail = fail
-
-
 def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Flags, ``--config-dir`` folders and overrides of a command line."""
     flags, dirs, overrides = [], [], []
@@ -130,7 +127,7 @@ def precheck(argv: list[str], in_hydra: bool = False) -> None:
             if not os.environ.get(PRECHECKED):
                 precheck_sweep(overrides, dirs)
         except ConfigError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         # Every distinct swept value is now composed and validated; Hydra would compose every
         # job once more, serially, before launching any (0.7 s each: minutes for a big sweep).
         # Patched on the base class: Hydra re-imports its plugin modules (BasicSweeper).
@@ -156,7 +153,7 @@ def precheck(argv: list[str], in_hydra: bool = False) -> None:
         search = (CONFIG_DIR, *folders)
         check_scenario_files(scenario, search, fingerprint(search))
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     # Hydra's own composition of the run is checked instead (run_loader.py): composed once.
     import hydra._internal.hydra as hydra_internal
 
@@ -181,7 +178,7 @@ def app(cfg: DictConfig) -> float:
         validate(cfg)
     except ConfigError as exc:
         shutil.rmtree(outdir, ignore_errors=True)  # nothing but Hydra's own files is there yet
-        _fail(str(exc))
+        fail(str(exc))
     summary = _run_in_folder(cfg, label, outdir, list(hc.overrides.task))
     if not cfg.output.quiet:
         print(summary_table(summary, extra=tuple(cfg.output.highlight)))

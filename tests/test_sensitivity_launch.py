@@ -35,7 +35,7 @@ def test_submitit_options_map_as_hydras_plugin_maps_them():
     slurm = submitit_parameters("submitit_slurm", {"partition": "cpu", "timeout_min": 30})
     assert slurm == {"cpus_per_task": 1, "slurm_partition": "cpu", "timeout_min": 30}
     local = submitit_parameters("submitit_local", {"cpus_per_task": 2})
-    assert local == {"timeout_min": 60, "cpus_per_task": 2}
+    assert local == {"timeout_min": 30, "cpus_per_task": 2}
 
 
 def test_bad_launcher_options_give_one_line(monkeypatch):

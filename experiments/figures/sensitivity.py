@@ -224,11 +224,13 @@ def headline(per_q, propagation, shares, boxes, provenance) -> dict[str, str]:
     count above the noise floor and the seed-noise share; then the PRIM boxes."""
     sobol = {t["outcome"]: t["sobol"] for t in per_q.values() if t["sobol"] is not None}
     sobol |= {COMPANIONS[q]: t["companion"] for q, t in per_q.items() if t["companion"] is not None}
-    every = sentences(propagation, sobol, provenance, headlines_only=False)
+    every = sentences(propagation, sobol, provenance, headlines_only=False)  # by outcome
     out = {}
-    for q, text in sentences(propagation, sobol, provenance).items():
-        t, outcome = per_q[q], HEADLINES[q]
-        out[q] = text.removeprefix(f"{q}: ")
+    for q, outcome in HEADLINES.items():
+        if outcome not in every:
+            continue
+        t = per_q[q]
+        out[q] = every[outcome].removeprefix(f"{q}: ")
         if t["sobol"] is not None:
             out[f"{q} top 3 by ST"] = hinges(t["sobol"], provenance)
         m = t["morris"]

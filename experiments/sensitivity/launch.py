@@ -11,6 +11,7 @@ and read as Hydra's submitit plugin reads its config: its common keys as they ar
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ OPTION = "hydra.launcher."
 # Hydra's submitit plugin: the keys of its BaseQueueConf go to submitit as they are
 COMMON = {"timeout_min", "cpus_per_task", "gpus_per_node", "tasks_per_node", "mem_gb", "nodes",
           "name", "stderr_to_stdout"}  # fmt: skip
-DEFAULTS = {"submitit_local": {"timeout_min": 60}, "submitit_slurm": {"cpus_per_task": 1}}
+# as experiments/run.py's LAUNCHERS give the other experiments' jobs (an E7 job takes about 30 s)
+DEFAULTS = {"submitit_local": {"timeout_min": 30}, "submitit_slurm": {"cpus_per_task": 1}}
 POLL_S = 0.5
 
 
@@ -128,8 +130,6 @@ def submitit_parameters(launcher: str, options: dict) -> dict:
 def _submitit(todo: list[Job], root: Path, launch: Launch):
     """Slurm: one array, throttled by ``--jobs`` (``array_parallelism``). Local: ``--jobs``
     processes at a time (submitit's local executor would start them all at once)."""
-    import os
-
     import submitit
 
     if not todo:
@@ -185,8 +185,6 @@ def ray_options(options: dict) -> tuple[dict, dict]:
 
 
 def _ray(todo: list[Job], root: Path, launch: Launch):
-    import os
-
     import ray
 
     from experiments.run import ray_temp_dir

@@ -21,9 +21,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
 from sim.tools.compose import CONFIG_DIR, compose_config
-from sim.tools.overrides import is_plain_value
-from sim.tools.validate import ConfigError, validate
-from sim.tools.yamlcheck import numbers_unquoted
+from sim.tools.validate import ConfigError
 
 
 def is_hydra(override: str) -> bool:
@@ -100,34 +98,14 @@ def precheck_sweep(arguments: list[str], config_dirs: Iterable[str | Path] = ())
 
 
 def check_job(scenario: str, overrides: list[str], config_dirs: Iterable[str | Path] = ()) -> None:
-    """What ``compose_config(scenario, overrides)`` checks, at the cost of one composition per
-    structural choice (about a second each): the plain values (``waico.us_pressure=4``) are
-    applied to a copy of the composed rest, as the jobs' :class:`CachedConfigLoader` applies
-    them, and validated. Any error is explained by composing the job whole.
+    """What the job's run will check: ``compose_config`` composes each structural choice once
+    and applies the plain values (``waico.us_pressure=4``) to a copy, as the jobs'
+    :class:`CachedConfigLoader` does.
 
     Raises:
         ConfigError: the one-line explanation.
     """
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    values = [o for o in parsed if _is_value(o, config_dirs)]
-    if not values:
-        compose_config(scenario, overrides, config_dirs=config_dirs)
-        return
-    structural = [o.input_line for o in parsed if not any(o is v for v in values)]
-    try:
-        cfg = copy.deepcopy(compose_config(scenario, structural, config_dirs=config_dirs))
-        OmegaConf.set_readonly(cfg, False)
-        with numbers_unquoted():
-            ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
-        validate(cfg)
-    except Exception as exc:  # the whole composition's own message, or this one
-        compose_config(scenario, overrides, config_dirs=config_dirs)
-        raise ConfigError(f"{', '.join(o.input_line for o in values)}: {exc}") from exc
-
-
-def _is_value(override: Override, config_dirs: Iterable[str | Path]) -> bool:
-    """A plain ``key=value`` of the config, not a config group's choice nor an addition."""
-    return is_plain_value(override, (CONFIG_DIR, *map(Path, config_dirs)))
+    compose_config(scenario, overrides, config_dirs=config_dirs)
 
 
 # Compositions of structural choices in this process (a worker runs many jobs of one sweep).

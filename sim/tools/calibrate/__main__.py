@@ -12,6 +12,7 @@ import sim.tools.calibrate
 from sim.tools.calibrate import fit as fitting
 from sim.tools.calibrate import held_out_table, in_sample_table
 from sim.tools.calibrate.report import report
+from sim.tools.run_loader import fail
 from sim.tools.runner import atomic_write
 from sim.tools.validate import ConfigError
 
@@ -20,12 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit code 2."""
 
     def error(self, message: str):  # type: ignore[override]
-        _fail(message)
-
-
-def _fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
+        fail(message)
 
 
 def _positive(text: str) -> int:
@@ -51,14 +47,14 @@ def tables(argv: list[str]) -> None:
     )
     args = parser.parse_args(argv)
     if args.out.exists() and not args.out.is_dir():
-        _fail(f"--out {args.out} is a file, not a folder")
+        fail(f"--out {args.out} is a file, not a folder")
     try:
         frames = {
             "in_sample": in_sample_table(args.seeds, args.scenario),
             "held_out": held_out_table(args.seeds, args.scenario),
         }
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     record = fitting.read()[1] if fitting.CALIBRATED.exists() else {}
     texts = {k: report(df, k, args.seeds, args.scenario, record) for k, df in frames.items()}
     written = []
@@ -70,7 +66,7 @@ def tables(argv: list[str]) -> None:
             atomic_write(md, lambda p, name=name: p.write_text(texts[name]))
             written += [csv, md]
     except OSError as exc:
-        _fail(f"--out {args.out}: {exc.strerror or exc}")
+        fail(f"--out {args.out}: {exc.strerror or exc}")
     print("\n".join(texts.values()))
     print("wrote " + ", ".join(map(str, written)))
 
@@ -96,7 +92,7 @@ def fit(argv: list[str]) -> None:
     try:
         problem = fitting.problem(args.scenario, args.seeds)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     result = fitting.fit(problem, args.max_evaluations)
     fitting.write(result)
     for key, value in result.values.items():
